@@ -1,0 +1,226 @@
+"""The `bymonitor` command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows import __version__, runtime
+from flows.errors import BymonitorError
+from flows.settings import get_settings
+
+app = typer.Typer(
+    help="bymonitor: the yearly monitoring of Nordland's ten towns. "
+    "Ingest statistics into DuckDB, build the marts with dbt, check them with Great "
+    "Expectations and publish the report.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+ingest_app = typer.Typer(
+    help="Load input files into the warehouse's raw layer.", no_args_is_help=True
+)
+app.add_typer(ingest_app, name="ingest")
+
+out = Console()
+err = Console(stderr=True)
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Report year (default: the latest year in the data).")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+def _save_traceback() -> Path:
+    import traceback
+
+    path = get_settings().warehouse_dir / "logs" / "last-error.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(traceback.format_exc(), encoding="utf-8")
+    return path
+
+
+def _settings():
+    settings = get_settings()
+    runtime.configure(settings)
+    return settings
+
+
+def _guard(func):
+    """Turn expected errors into one sentence and exit code 1."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except BymonitorError as exc:
+            raise _fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted") from None
+        except Exception as exc:  # unexpected: one sentence here, the traceback in a file
+            trace = _save_traceback()
+            raise _fail(f"unexpected {type(exc).__name__}: {exc} (traceback in {trace})") from None
+
+    return wrapper
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"bymonitor {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+@_guard
+def run(year: YearOption = None) -> None:
+    """Run the whole yearly refresh (ingest, build, check, publish) as a Prefect flow."""
+    settings = _settings()
+    out.print(f"bymonitor: yearly refresh in {settings.home} (starting Prefect)…")
+    from flows.refresh import yearly_refresh
+
+    report = yearly_refresh(year=year)
+    out.print(f"[bold green]report:[/] {report}", highlight=False)
+
+
+@ingest_app.command("statbank")
+@_guard
+def ingest_statbank(
+    files: Annotated[list[Path], typer.Argument(help="JSON-stat2 files (StatBank responses).")],
+    table: Annotated[
+        str | None, typer.Option("--table", help="Table id, when the file's label lacks it.")
+    ] = None,
+) -> None:
+    """Load StatBank JSON-stat2 files into raw.statbank_cells (a file loaded before is skipped)."""
+    from flows import pipeline
+
+    for result in pipeline.ingest_statbank(_settings(), files, table):
+        out.print(result.describe(), highlight=False)
+
+
+@ingest_app.command("sample")
+@_guard
+def ingest_sample() -> None:
+    """Load the embedded sample inputs (what `run` ingests)."""
+    from flows import pipeline
+
+    settings = _settings()
+    for result in pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings)):
+        out.print(result.describe(), highlight=False)
+
+
+@app.command()
+@_guard
+def build() -> None:
+    """Build the marts with dbt (`dbt build`: seeds, models and their tests)."""
+    from flows import pipeline
+
+    out.print(pipeline.build(_settings()).describe(), highlight=False)
+
+
+@app.command()
+@_guard
+def check(year: YearOption = None) -> None:
+    """Run the quality gate on the marts; exit 1 if a critical check fails."""
+    from flows import pipeline
+
+    settings = _settings()
+    report_year = year or pipeline.latest_year(settings)
+    try:
+        result = pipeline.check(settings, report_year)
+    except pipeline.GateFailed as exc:
+        _print_checks(exc.result)
+        raise
+    _print_checks(result)
+    out.print(result.describe(), highlight=False)
+
+
+def _print_checks(result) -> None:
+    table = Table(title=f"quality gate for {result.report_year}")
+    for column in ("suite", "check", "severity", "result"):
+        table.add_column(column)
+    for c in result.checks:
+        verdict = "[green]passed[/]" if c.success else f"[red]failed[/]: {c.observed}"
+        table.add_row(c.suite, c.description, c.severity, verdict)
+    out.print(table)
+
+
+@app.command()
+@_guard
+def publish(
+    year: YearOption = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="nb (default) or en.")] = None,
+) -> None:
+    """Render and publish the report of a year whose gate passed."""
+    from flows import pipeline
+
+    settings = _settings()
+    if lang not in (None, "nb", "en"):
+        raise BymonitorError(f"unknown language {lang!r}: use nb or en")
+    report_year = year or pipeline.latest_year(settings)
+    out.print(pipeline.publish_year(settings, report_year, lang).describe(), highlight=False)
+
+
+@app.command()
+@_guard
+def status() -> None:
+    """Say what is loaded, built, checked and published, and how the last run went."""
+    from flows.status import collect
+
+    s = collect(_settings())
+    out.print(f"home:      {s.home}\nwarehouse: {s.warehouse}", highlight=False)
+    if s.warehouse_note:
+        out.print(f"[yellow]{s.warehouse_note}[/]")
+    run = s.last_run
+    if run:
+        out.print(
+            f"\nlast run:  {run['status']} (year {run.get('year') or '?'}), started "
+            f"{run['started_at']}, finished {run.get('finished_at') or '?'}",
+            highlight=False,
+        )
+        for stage in run.get("stages", []):
+            out.print(
+                f"  {stage['name']:<8} {stage['status']:<7} {stage['seconds']:>6.1f} s  {stage['summary']}",
+                highlight=False,
+            )
+        if run.get("error"):
+            out.print(f"  [red]error:[/] {run['error']}", highlight=False)
+    else:
+        out.print("\nno run yet: `bymonitor run` runs the yearly refresh")
+    if s.loads:
+        out.print(f"\nloaded files ({len(s.loads)}):")
+        for load in s.loads:
+            out.print(
+                f"  {load['file_name']}  {load['rows_loaded']} rows, {load['rows_rejected']} rejected"
+                f"  ({load['load_id']}, {load['loaded_at']:%Y-%m-%d %H:%M})",
+                highlight=False,
+            )
+    if s.marts:
+        out.print(
+            "\nmarts: " + ", ".join(f"{k} ({v} rows)" for k, v in s.marts.items()), highlight=False
+        )
+    for year, verdict in sorted(s.gate.items()):
+        out.print(f"gate {year}: {verdict}", highlight=False)
+    if s.published:
+        out.print("published: " + ", ".join(str(y) for y in s.published), highlight=False)
+        latest = max(s.published)
+        out.print(
+            f"latest report: {Path(s.home) / 'reports' / 'published' / str(latest) / 'index.html'}",
+            highlight=False,
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,1 @@
+"""Ingestion: every input lands in the landing zone and in the warehouse's `raw` schema."""

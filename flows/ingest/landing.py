@@ -1,0 +1,96 @@
+"""The landing zone: every input file is checksummed, copied in once and recorded in raw._loads."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.errors import BymonitorError
+
+
+class InputFileError(BymonitorError, ValueError):
+    """An input file that cannot be read at all (missing, a directory, unreadable)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one file's load did."""
+
+    file_name: str
+    load_id: str
+    sha256: str
+    rows_loaded: int
+    rows_rejected: int
+    skipped: bool  # True when the same file (by checksum) was loaded before
+
+    def describe(self) -> str:
+        if self.skipped:
+            return f"{self.file_name}: already loaded as {self.load_id}, nothing to do"
+        rejected = f", {self.rows_rejected} rejected" if self.rows_rejected else ""
+        return f"{self.file_name}: loaded {self.rows_loaded} rows as {self.load_id}{rejected}"
+
+
+def sha256_of(path: Path) -> str:
+    """Checksum of a readable regular file; InputFileError names the file when it is not one."""
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise InputFileError(f"{path}: not a regular file")
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return digest.hexdigest()
+
+
+def previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """The load id under which a file with this checksum was loaded, if any."""
+    row = con.execute("select load_id from raw._loads where sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def land(path: Path, sha256: str, landing_dir: Path, source: str) -> Path:
+    """Copy the file into the landing zone under a content-addressed name; return its path."""
+    target = landing_dir / source / f"{sha256[:16]}-{path.name}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        shutil.copyfile(path, partial)
+        partial.replace(target)
+    return target
+
+
+def record_load(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    load_id: str,
+    source: str,
+    table_id: str | None,
+    path: Path,
+    landed_path: Path,
+    sha256: str,
+    rows_loaded: int,
+    rows_rejected: int,
+) -> None:
+    con.execute(
+        "insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            source,
+            table_id,
+            path.name,
+            str(landed_path),
+            sha256,
+            rows_loaded,
+            rows_rejected,
+            datetime.now(UTC),
+        ],
+    )

@@ -1,0 +1,108 @@
+"""Load StatBank JSON-stat2 files into raw.statbank_cells, one row per cell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from flows.ingest import jsonstat
+from flows.ingest.landing import LoadResult, land, previous_load, record_load, sha256_of
+
+SOURCE = "statbank"
+REGION_DIM, TIME_DIM, CONTENTS_DIM = "Region", "Tid", "ContentsCode"
+
+
+def cells_frame(dataset: jsonstat.Dataset, table_id: str, load_id: str) -> pd.DataFrame:
+    """The dataset as rows of the raw.statbank_cells contract."""
+    region = dataset.role("geo") or REGION_DIM
+    time = dataset.role("time") or TIME_DIM
+    contents = dataset.role("metric") or CONTENTS_DIM
+    present = {d.id for d in dataset.dimensions}
+    missing = [d for d in (region, time, contents) if d not in present]
+    if missing:
+        raise jsonstat.JsonStatError(
+            dataset.source, f"no {', '.join(missing)} dimension (needed for region, year, contents)"
+        )
+    rows = []
+    for cell in dataset.cells():
+        codes = cell.codes
+        others = {k: v for k, v in codes.items() if k not in (region, time, contents)}
+        rows.append(
+            (
+                load_id,
+                table_id,
+                codes[region],
+                codes[time],
+                codes[contents],
+                json.dumps(others, ensure_ascii=False, sort_keys=True),
+                cell.value,
+                cell.status,
+            )
+        )
+    columns = [
+        "load_id",
+        "table_id",
+        "region_code",
+        "time_code",
+        "contents_code",
+        "dims",
+        "value",
+        "status",
+    ]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def resolve_table_id(dataset: jsonstat.Dataset, given: str | None) -> str:
+    if given and dataset.table_id and given != dataset.table_id:
+        raise jsonstat.JsonStatError(
+            dataset.source, f"--table {given} but the document is table {dataset.table_id}"
+        )
+    table_id = given or dataset.table_id
+    if not table_id:
+        raise jsonstat.JsonStatError(
+            dataset.source,
+            'the table id is neither in the label ("07459: ...") nor given with --table',
+        )
+    return table_id
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, path: Path, landing_dir: Path, table_id: str | None = None
+) -> LoadResult:
+    """Load one JSON-stat2 file in one transaction; a file loaded before is a no-op."""
+    sha = sha256_of(path)
+    earlier = previous_load(con, sha)
+    if earlier:
+        return LoadResult(path.name, earlier, sha, 0, 0, skipped=True)
+    dataset = jsonstat.read_file(path)
+    table = resolve_table_id(dataset, table_id)
+    load_id = f"{SOURCE}-{table}-{sha[:12]}"
+    frame = cells_frame(dataset, table, load_id)
+    landed = land(path, sha, landing_dir, SOURCE)
+    con.begin()
+    try:
+        con.register("incoming_cells", frame)
+        con.execute(
+            "insert into raw.statbank_cells select load_id, table_id, region_code, time_code, "
+            "contents_code, dims::json, value, status from incoming_cells"
+        )
+        con.unregister("incoming_cells")
+        record_load(
+            con,
+            load_id=load_id,
+            source=SOURCE,
+            table_id=table,
+            path=path,
+            landed_path=landed,
+            sha256=sha,
+            rows_loaded=len(frame),
+            rows_rejected=0,
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return LoadResult(path.name, load_id, sha, len(frame), 0, skipped=False)

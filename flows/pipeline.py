@@ -1,0 +1,69 @@
+"""The refresh's stages as plain, typed functions; the Prefect flow and the CLI both call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from flows.errors import BymonitorError
+from flows.gate import GateFailed, GateResult, load_result, run_gate, save_result
+from flows.ingest import statbank
+from flows.ingest.landing import LoadResult
+from flows.publish.marts import read_report_data
+from flows.publish.render import Publication, PublishError, publish
+from flows.settings import Settings
+from flows.transform import BuildResult, run_dbt
+from flows.warehouse import connect
+
+
+def sample_statbank_files(settings: Settings) -> list[Path]:
+    files = sorted((settings.sample_dir / "statbank").glob("*.json"))
+    if not files:
+        raise BymonitorError(f"no StatBank files in {settings.sample_dir / 'statbank'}")
+    return files
+
+
+def ingest_statbank(
+    settings: Settings, paths: Iterable[Path], table_id: str | None = None
+) -> list[LoadResult]:
+    """Load JSON-stat2 files; each file lands whole or not at all, repeats are no-ops."""
+    with connect(settings.warehouse_path) as con:
+        return [statbank.load_file(con, p, settings.landing_dir, table_id) for p in paths]
+
+
+def build(settings: Settings) -> BuildResult:
+    if not settings.warehouse_path.exists():
+        raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
+    return run_dbt(settings, "build")
+
+
+def latest_year(settings: Settings) -> int:
+    """The latest year with a figure for any town: the default report year."""
+    with connect(settings.warehouse_path, read_only=True) as con:
+        try:
+            row = con.execute(
+                "select max(year) from marts.town_population where value_status = 'ok'"
+            ).fetchone()
+        except Exception as exc:  # duckdb.CatalogException before the first build
+            raise BymonitorError("the marts are not built yet (run `bymonitor build`)") from exc
+    if not row or row[0] is None:
+        raise BymonitorError("the marts hold no population figures: nothing to report on")
+    return int(row[0])
+
+
+def check(settings: Settings, year: int) -> GateResult:
+    """Run the gate and keep its verdict; raise GateFailed when a critical check failed."""
+    result = run_gate(settings, year)
+    save_result(settings, result)
+    if not result.passed:
+        raise GateFailed(result)
+    return result
+
+
+def publish_year(settings: Settings, year: int, lang: str | None = None) -> Publication:
+    """Publish the report of a year whose gate passed."""
+    gate = load_result(settings, year)
+    if gate is None:
+        raise PublishError(f"the quality gate has not run for {year} (run `bymonitor check`)")
+    data = read_report_data(settings.warehouse_path)
+    return publish(data, gate, year, settings, lang)

@@ -1,0 +1,1 @@
+"""Publication: the yearly report rendered from the marts, moved into place atomically."""

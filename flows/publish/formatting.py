@@ -1,0 +1,45 @@
+"""Numbers and dates the way the report's language writes them (CLDR rules via Babel)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALES = {"nb": "nb_NO", "en": "en_GB"}
+MISSING = "–"
+
+
+class Formatter:
+    """Formats for one language; every method returns MISSING for None."""
+
+    def __init__(self, lang: str) -> None:
+        self.locale = LOCALES[lang]
+
+    def number(self, value: float | None, decimals: int = 0) -> str:
+        if value is None:
+            return MISSING
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def signed(self, value: float | None, decimals: int = 0) -> str:
+        """A change, with an explicit sign (+1 234, −56)."""
+        if value is None:
+            return MISSING
+        text = self.number(abs(value), decimals)
+        if round(value, decimals) == 0:
+            return text
+        return ("+" if value > 0 else "\u2212") + text
+
+    def percent(self, value: float | None, decimals: int = 1, signed: bool = True) -> str:
+        """A value already in percent (1.2 means 1.2 %)."""
+        if value is None:
+            return MISSING
+        text = self.signed(value, decimals) if signed else self.number(value, decimals)
+        return f"{text}\u00a0%"
+
+    def day(self, value: date) -> str:
+        return format_date(
+            value, format="d. MMMM y" if self.locale == "nb_NO" else "d MMMM y", locale=self.locale
+        )

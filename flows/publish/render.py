@@ -1,0 +1,206 @@
+"""Render the yearly report (HTML pages, CSV downloads, manifest) and publish it atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from flows import __version__
+from flows.errors import BymonitorError
+from flows.gate import GateResult
+from flows.publish import charts
+from flows.publish.formatting import Formatter
+from flows.publish.marts import ReportData
+from flows.settings import Settings
+
+
+class PublishError(BymonitorError):
+    """The report could not be published; the previous publication is unchanged."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    year: int
+    directory: Path
+    files: list[str]
+
+    def describe(self) -> str:
+        return f"published the {self.year} report: {self.directory / 'index.html'}"
+
+
+class Messages(dict):
+    """Message catalogue of one language; `t('key', year=2024)` fills placeholders."""
+
+    def __call__(self, key: str, **values: Any) -> str:
+        return self[key].format(**values)
+
+
+def load_messages(settings: Settings, lang: str) -> Messages:
+    path = settings.templates_dir.parent / "messages" / f"{lang}.yml"
+    return Messages(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def _environment(settings: Settings, fmt: Formatter, t: Messages) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(settings.templates_dir),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(fmt=fmt, t=t)
+    return env
+
+
+def _point(rows: list[dict], year: int) -> dict | None:
+    return next((r for r in rows if r["year"] == year), None)
+
+
+def build_pages(
+    data: ReportData, gate: GateResult, year: int, settings: Settings, lang: str
+) -> dict[str, str]:
+    """Every HTML page of the report by file name."""
+    fmt, t = Formatter(lang), load_messages(settings, lang)
+    env = _environment(settings, fmt, t)
+    start = year - settings.history_years
+    period = range(start, year + 1)
+    nordland = data.area_series("nordland")
+    nordland_now = _point(nordland, year) or {}
+    towns = []
+    for town in data.towns:
+        series = data.town_series(town["town_id"])
+        now = _point(series, year) or {}
+        share = None
+        if now.get("population") and nordland_now.get("population"):
+            share = 100 * now["population"] / nordland_now["population"]
+        towns.append(
+            {
+                **town,
+                "now": now,
+                "share_of_nordland": share,
+                "period_rows": [r for r in series if r["year"] in period],
+                "has_break": any(r["value_status"] == "series_break" for r in series),
+                "chart": charts.population_line(
+                    [(r["year"], r["population"]) for r in series],
+                    t("chart_population"),
+                    fmt.locale,
+                ),
+            }
+        )
+    areas = [
+        {"area_id": a, "name": rows[0]["area_name"], "now": _point(rows, year) or {}}
+        for a in ("nordland", "norge")
+        if (rows := data.area_series(a))
+    ]
+    bars = charts.change_bars(
+        [(tw["town_name"], tw["now"].get("change_10y_pct"), False) for tw in towns]
+        + [(a["name"], a["now"].get("change_10y_pct"), True) for a in areas],
+        t("chart_change_10y", start=year - 10, year=year),
+        fmt.locale,
+    )
+    published = fmt.day(datetime.now(UTC).date())
+    common = {
+        "year": year,
+        "start": start,
+        "towns": towns,
+        "areas": areas,
+        "gate": gate,
+        "published": published,
+        "any_not_available": any(
+            r["value_status"] == "not_available" for tw in towns for r in tw["period_rows"]
+        ),
+        "any_break": any(tw["has_break"] for tw in towns),
+    }
+    pages = {"index.html": env.get_template("index.html").render(**common, bars=bars)}
+    for town in towns:
+        pages[f"{town['town_id']}.html"] = env.get_template("town.html").render(**common, town=town)
+    return pages
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if not rows:
+            return
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish(
+    data: ReportData, gate: GateResult, year: int, settings: Settings, lang: str | None = None
+) -> Publication:
+    """Render into a temporary folder beside the target, then swap it into place."""
+    if not gate.passed:
+        raise PublishError(f"the quality gate failed for {year}: nothing was published")
+    lang = lang or settings.lang
+    pages = build_pages(data, gate, year, settings, lang)
+    settings.published_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
+    try:
+        for name, html in pages.items():
+            (staging / name).write_text(html, encoding="utf-8")
+        shutil.copytree(settings.static_dir, staging / "static")
+        (staging / "data").mkdir()
+        for name in ("towns", "town_population", "area_population"):
+            _write_csv(staging / "data" / f"{name}.csv", getattr(data, name))
+        (staging / "quality").mkdir()
+        (staging / "quality" / "gate.json").write_text(gate.to_json(), encoding="utf-8")
+        files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
+        manifest = {
+            "report_year": year,
+            "language": lang,
+            "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "code_version": __version__,
+            "gate": {
+                "passed": gate.passed,
+                "checks": len(gate.checks),
+                "warnings": len(gate.warnings),
+                "checked_at": gate.checked_at,
+            },
+            "loads": [
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in load.items()}
+                for load in data.loads
+            ],
+            "files": {name: _sha256(staging / name) for name in files},
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        os.chmod(staging, 0o755)
+        target = settings.publication_dir(year)
+        _swap_into_place(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Publication(year, target, [*files, "manifest.json"])
+
+
+def _swap_into_place(staging: Path, target: Path) -> None:
+    """Replace target with staging; the old publication is removed only once the new is in place."""
+    retired = None
+    if target.exists():
+        retired = target.with_name(f".{target.name}-retired-{os.getpid()}")
+        target.rename(retired)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if retired is not None:
+            retired.rename(target)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

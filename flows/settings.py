@@ -1,0 +1,95 @@
+"""One settings object for the whole platform, read from `BYMONITOR_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Where things live and how a refresh behaves.
+
+    Code, templates, the dbt project and the suites are read from the repository; everything a
+    run writes (warehouse, landing zone, publications, Prefect's state) lives under `home`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="BYMONITOR_", extra="ignore")
+
+    home: Path = Field(
+        default=REPO_ROOT,
+        description="Root for everything a run writes: warehouse/, reports/published/, .prefect/.",
+    )
+    sample_dir: Path = Field(
+        default=REPO_ROOT / "data" / "sample",
+        description="The embedded input files that `bymonitor run` ingests by default.",
+    )
+    history_years: int = Field(
+        default=10,
+        ge=1,
+        le=50,
+        description="Length of the report period: the report year and this many years before.",
+    )
+    lang: str = Field(default="nb", pattern="^(nb|en)$", description="Report language.")
+    prefect_startup_timeout_s: int = Field(
+        default=120,
+        ge=10,
+        description="How long to wait for Prefect's temporary local server to start.",
+    )
+
+    @cached_property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @cached_property
+    def warehouse_path(self) -> Path:
+        return self.warehouse_dir / "bymonitor.duckdb"
+
+    @cached_property
+    def landing_dir(self) -> Path:
+        return self.warehouse_dir / "landing"
+
+    @cached_property
+    def run_log_path(self) -> Path:
+        return self.warehouse_dir / "runs.jsonl"
+
+    @cached_property
+    def dbt_target_dir(self) -> Path:
+        return self.warehouse_dir / "dbt-target"
+
+    @cached_property
+    def published_dir(self) -> Path:
+        return self.home / "reports" / "published"
+
+    @cached_property
+    def prefect_home(self) -> Path:
+        return self.home / ".prefect"
+
+    # Parts of the code base, always read from the repository.
+    @property
+    def dbt_project_dir(self) -> Path:
+        return REPO_ROOT / "dbt"
+
+    @property
+    def expectations_dir(self) -> Path:
+        return REPO_ROOT / "expectations"
+
+    @property
+    def templates_dir(self) -> Path:
+        return REPO_ROOT / "reports" / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return REPO_ROOT / "reports" / "static"
+
+    def publication_dir(self, year: int) -> Path:
+        return self.published_dir / str(year)
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now (not cached: tests change the environment)."""
+    return Settings()

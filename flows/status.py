@@ -1,0 +1,71 @@
+"""What is loaded, built, checked and published: for `bymonitor status`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from flows.gate import load_result
+from flows.runlog import last_run
+from flows.settings import Settings
+from flows.warehouse import connect
+
+
+@dataclass
+class Status:
+    home: str
+    warehouse: str
+    loads: list[dict[str, Any]] = field(default_factory=list)
+    marts: dict[str, int] = field(default_factory=dict)
+    published: list[int] = field(default_factory=list)
+    gate: dict[int, str] = field(default_factory=dict)
+    last_run: dict[str, Any] | None = None
+    warehouse_note: str | None = None
+
+
+def collect(settings: Settings) -> Status:
+    status = Status(home=str(settings.home), warehouse=str(settings.warehouse_path))
+    status.last_run = last_run(settings)
+    if settings.published_dir.exists():
+        status.published = sorted(
+            int(p.name)
+            for p in settings.published_dir.iterdir()
+            if p.is_dir() and p.name.isdigit() and (p / "manifest.json").exists()
+        )
+    for year in status.published + (
+        [status.last_run["year"]] if status.last_run and status.last_run.get("year") else []
+    ):
+        result = load_result(settings, year)
+        if result is not None:
+            status.gate[year] = result.describe()
+    if not settings.warehouse_path.exists():
+        status.warehouse_note = "no warehouse yet: run `bymonitor run`"
+        return status
+    try:
+        with connect(settings.warehouse_path, read_only=True) as con:
+            status.loads = [
+                dict(
+                    zip(
+                        ("load_id", "file_name", "rows_loaded", "rows_rejected", "loaded_at"),
+                        r,
+                        strict=True,
+                    )
+                )
+                for r in con.execute(
+                    "select load_id, file_name, rows_loaded, rows_rejected, loaded_at "
+                    "from raw._loads order by loaded_at"
+                ).fetchall()
+            ]
+            marts = con.execute(
+                "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' "
+                "order by table_name"
+            ).fetchall()
+            for name, _ in marts:
+                status.marts[name] = con.execute(f'select count(*) from marts."{name}"').fetchone()[
+                    0
+                ]
+    except duckdb.IOException as exc:
+        status.warehouse_note = f"the warehouse is busy (another process is writing): {exc}"
+    return status

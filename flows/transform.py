@@ -1,0 +1,96 @@
+"""Build the marts: `dbt build` on the dbt project, in a subprocess.
+
+A subprocess per build releases the DuckDB file when dbt exits; dbt's in-process runner keeps
+it locked until the calling process ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows.errors import BymonitorError
+from flows.runtime import NO_PHONE_HOME
+from flows.settings import Settings
+
+
+class BuildError(BymonitorError):
+    """dbt did not build the marts cleanly."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    statuses: Counter[str]
+    failures: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.statuses.items()))
+        return f"dbt build: {counts} in {self.elapsed_s:.1f} s"
+
+
+def dbt_executable() -> str:
+    """The dbt in the same environment as this Python, else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    found = str(beside) if beside.exists() else shutil.which("dbt")
+    if not found:
+        raise BuildError("dbt is not installed in this environment (run `make install`)")
+    return found
+
+
+def run_dbt(settings: Settings, command: str = "build", *extra: str) -> BuildResult:
+    """Run one dbt command against the warehouse; raise BuildError naming what failed."""
+    settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        **NO_PHONE_HOME,
+        "BYMONITOR_WAREHOUSE": str(settings.warehouse_path),
+        "DBT_PROFILES_DIR": str(settings.dbt_project_dir),
+    }
+    args = [
+        dbt_executable(),
+        "--no-use-colors",
+        command,
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(settings.dbt_target_dir),
+        "--log-path",
+        str(settings.dbt_target_dir / "logs"),
+        *extra,
+    ]
+    completed = subprocess.run(
+        args, env=env, cwd=settings.dbt_project_dir, capture_output=True, text=True, check=False
+    )
+    (settings.dbt_target_dir / f"{command}.log").write_text(completed.stdout + completed.stderr)
+    result = _read_run_results(settings.dbt_target_dir / "run_results.json")
+    if completed.returncode != 0:
+        detail = "; ".join(result.failures) if result.failures else _last_lines(completed.stdout)
+        raise BuildError(f"dbt {command} failed: {detail}")
+    return result
+
+
+def _read_run_results(path: Path) -> BuildResult:
+    if not path.exists():
+        return BuildResult(Counter())
+    document = json.loads(path.read_text())
+    statuses: Counter[str] = Counter()
+    failures = []
+    for node in document.get("results", []):
+        status = str(node.get("status"))
+        statuses[status] += 1
+        if status in {"error", "fail"}:
+            message = (node.get("message") or "").strip().splitlines()
+            failures.append(f"{node['unique_id']}: {message[0] if message else status}")
+    return BuildResult(statuses, failures, float(document.get("elapsed_time", 0.0)))
+
+
+def _last_lines(text: str, n: int = 5) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(lines[-n:]) or "no output"

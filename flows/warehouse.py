@@ -1,0 +1,70 @@
+"""The DuckDB warehouse: connections and the raw layer's tables.
+
+Only one process may hold the file read-write; readers open it read-only after a build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from flows.errors import BymonitorError
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw._loads (
+    load_id       varchar primary key,
+    source        varchar not null,
+    table_id      varchar,
+    file_name     varchar not null,
+    landed_path   varchar not null,
+    sha256        varchar not null unique,
+    rows_loaded   bigint not null,
+    rows_rejected bigint not null,
+    loaded_at     timestamptz not null
+);
+create table if not exists raw._rejects (
+    load_id   varchar not null,
+    file_name varchar not null,
+    row_number bigint,
+    reason    varchar not null,
+    raw_row   varchar
+);
+create table if not exists raw.statbank_cells (
+    load_id       varchar not null,
+    table_id      varchar not null,
+    region_code   varchar not null,
+    time_code     varchar not null,
+    contents_code varchar not null,
+    dims          json not null,
+    value         double,
+    status        varchar
+);
+"""
+
+
+class WarehouseMissing(BymonitorError):
+    """The warehouse file does not exist yet."""
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; read-write creates it and the raw schema if needed."""
+    if read_only and not path.exists():
+        raise WarehouseMissing(f"no warehouse at {path}: run `bymonitor ingest` or `bymonitor run`")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            con.execute(RAW_DDL)
+        yield con
+    finally:
+        con.close()
+
+
+def sqlalchemy_url(path: Path) -> str:
+    """SQLAlchemy URL (duckdb-engine) for readers such as the report and BI tools."""
+    return f"duckdb:///{path}"
