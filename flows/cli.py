@@ -27,8 +27,8 @@ ingest_app = typer.Typer(
 )
 app.add_typer(ingest_app, name="ingest")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 YearOption = Annotated[
     int | None, typer.Option("--year", help="Report year (default: the latest year in the data).")
@@ -153,7 +153,7 @@ def _print_checks(result) -> None:
         table.add_column(column)
     for c in result.checks:
         verdict = "[green]passed[/]" if c.success else f"[red]failed[/]: {c.observed}"
-        table.add_row(c.suite, c.description, c.severity, verdict)
+        table.add_row(c.suite, c.description["en"], c.severity, verdict)
     out.print(table)
 
 
@@ -192,7 +192,8 @@ def status() -> None:
         )
         for stage in run.get("stages", []):
             out.print(
-                f"  {stage['name']:<8} {stage['status']:<7} {stage['seconds']:>6.1f} s  {stage['summary']}",
+                f"  {stage['name']:<8} {stage['status']:<7} {stage['seconds']:>6.1f} s"
+                f"  {stage['summary']}",
                 highlight=False,
             )
         if run.get("error"):
@@ -203,7 +204,8 @@ def status() -> None:
         out.print(f"\nloaded files ({len(s.loads)}):")
         for load in s.loads:
             out.print(
-                f"  {load['file_name']}  {load['rows_loaded']} rows, {load['rows_rejected']} rejected"
+                f"  {load['file_name']}  {load['rows_loaded']} rows, "
+                f"{load['rows_rejected']} rejected"
                 f"  ({load['load_id']}, {load['loaded_at']:%Y-%m-%d %H:%M})",
                 highlight=False,
             )

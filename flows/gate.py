@@ -29,7 +29,7 @@ class GateFailed(BymonitorError):
     """Critical checks failed: the report must not be published."""
 
     def __init__(self, result: GateResult) -> None:
-        names = "; ".join(f"{c.suite}: {c.description}" for c in result.critical_failures)
+        names = "; ".join(f"{c.suite}: {c.description['en']}" for c in result.critical_failures)
         super().__init__(
             f"the quality gate failed {len(result.critical_failures)} critical check(s): {names}"
         )
@@ -42,7 +42,7 @@ class CheckResult:
     expectation: str
     column: str | None
     severity: str
-    description: str
+    description: dict[str, str]  # by language: {"nb": ..., "en": ...}
     success: bool
     observed: str
 
@@ -105,6 +105,11 @@ def load_suites(directory: Path) -> list[Suite]:
                 )
             if not item.get("type") or not isinstance(item.get("kwargs", {}), dict):
                 raise GateConfigError(f"{path}: expectation {number} needs a type and kwargs")
+            description = item.get("description")
+            if not isinstance(description, dict) or not {"nb", "en"} <= set(description):
+                raise GateConfigError(
+                    f"{path}: expectation {number} needs a description in nb and en"
+                )
         suites.append(
             Suite(
                 name=document.get("name", path.stem),
@@ -165,7 +170,7 @@ def run_gate(settings: Settings, report_year: int) -> GateResult:
             config = ExpectationConfiguration(
                 type=item["type"],
                 kwargs=item.get("kwargs", {}),
-                meta={"severity": item["severity"], "description": item.get("description", "")},
+                meta={"severity": item["severity"], "description": item["description"]},
             )
             gx_suite.add_expectation(config.to_domain_obj())
         validation = context.validation_definitions.add(
@@ -203,7 +208,7 @@ def _check_result(suite: str, result: Any) -> CheckResult:
         expectation=config.type,
         column=config.kwargs.get("column"),
         severity=config.meta.get("severity", "critical"),
-        description=config.meta.get("description", config.type),
+        description=config.meta.get("description") or {"nb": config.type, "en": config.type},
         success=bool(result.success),
         observed=observed,
     )

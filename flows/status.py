@@ -59,8 +59,8 @@ def collect(settings: Settings) -> Status:
                 ).fetchall()
             ]
             marts = con.execute(
-                "select table_name, estimated_size from duckdb_tables() where schema_name = 'marts' "
-                "order by table_name"
+                "select table_name, estimated_size from duckdb_tables() "
+                "where schema_name = 'marts' order by table_name"
             ).fetchall()
             for name, _ in marts:
                 status.marts[name] = con.execute(f'select count(*) from marts."{name}"').fetchone()[

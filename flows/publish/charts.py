@@ -34,11 +34,18 @@ def _title(text: str) -> alt.Title:
 
 
 def population_line(points: list[tuple[int, int | None]], title: str, locale: str) -> str:
-    """Population per year; years without a comparable figure are left out of the line."""
-    frame = pd.DataFrame([p for p in points if p[1] is not None], columns=["year", "population"])
+    """Population per year; a year without a comparable figure breaks the line."""
+    frame = pd.DataFrame(points, columns=["year", "population"])
+    first = frame.loc[frame["population"].notna(), "year"].min()
+    frame = frame[frame["year"] >= first]  # no empty stretch before the series starts
     chart = (
         alt.Chart(frame, title=_title(title))
-        .mark_line(color=ACCENT, strokeWidth=2.5, point=alt.OverlayMarkDef(color=ACCENT, size=18))
+        .mark_line(
+            color=ACCENT,
+            strokeWidth=2.5,
+            point=alt.OverlayMarkDef(color=ACCENT, size=30),
+            invalid="break-paths-show-domains",
+        )
         .encode(
             x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap="greedy")),
             y=alt.Y(

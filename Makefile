@@ -1,0 +1,52 @@
+# bymonitor: `make run` runs the yearly refresh on the embedded sample; `make test` runs the tests.
+# Both set up .venv from the lock file first. uv is installed into .tools/ if it is not on PATH.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+STAMP := $(VENV)/.synced
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export DO_NOT_TRACK := 1
+
+.PHONY: install run test lint format bench sample clean help
+
+help:
+	@echo "make run     set up, then run the yearly refresh on the embedded sample"
+	@echo "make test    set up, then lint and run the tests"
+	@echo "make lint    ruff check and format check"
+	@echo "make sample  regenerate data/sample from ../shared/data"
+	@echo "make clean   remove the environment and everything a run wrote"
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/bymonitor run
+
+test: $(STAMP) lint
+	$(VENV)/bin/pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+sample: $(STAMP)
+	$(VENV)/bin/python data/sample/generate_sample.py
+
+clean:
+	rm -rf $(VENV) .tools .prefect warehouse/bymonitor.duckdb* warehouse/landing \
+		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/runs.jsonl reports/published

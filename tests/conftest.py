@@ -1,0 +1,51 @@
+"""Shared fixtures: every test that writes gets its own BYMONITOR_HOME."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import SAMPLE_STATBANK, SHARED_SSB
+
+from flows.settings import Settings
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty BYMONITOR_HOME for this test, set in the environment."""
+    root = tmp_path / "home"
+    root.mkdir()
+    monkeypatch.setenv("BYMONITOR_HOME", str(root))
+    return root
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def shared_ssb() -> Path:
+    if not SHARED_SSB.is_dir():
+        pytest.skip(f"the shared reference data is not beside the checkout ({SHARED_SSB})")
+    return SHARED_SSB
+
+
+@pytest.fixture
+def sample_document() -> dict:
+    return json.loads(SAMPLE_STATBANK.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def write_document(tmp_path: Path) -> Callable[[dict, str], Path]:
+    """Write a (modified) JSON-stat2 document to a file and return its path."""
+
+    def write(document: dict, name: str = "07459_modified.json") -> Path:
+        path = tmp_path / "inputs" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,120 @@
+"""The README's promise: `bymonitor run` on the sample publishes a real report, and again is safe.
+
+Runs the installed command in its own process: a real Prefect flow run (temporary local server),
+dbt, Great Expectations and the renderer, in a temporary BYMONITOR_HOME.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers import run_cli
+
+pytestmark = pytest.mark.e2e
+NBSP = "\u00a0"
+TOWN_PAGES = [
+    "bodo", "narvik", "mo-i-rana", "mosjoen", "sandnessjoen",
+    "bronnoysund", "fauske", "svolvaer", "leknes", "sortland",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    completed = run_cli(home, "run")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return home, completed
+
+
+@pytest.fixture(scope="module")
+def report(first_run) -> Path:
+    home, _ = first_run
+    return home / "reports" / "published" / "2024"
+
+
+def _text(html: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html))  # keeps NBSP
+
+
+def test_run_prints_where_the_report_is(first_run, report):
+    _, completed = first_run
+    assert str(report / "index.html") in completed.stdout
+    assert "Traceback" not in completed.stdout + completed.stderr
+
+
+def test_every_page_is_published(report):
+    names = {p.name for p in report.iterdir()}
+    assert {"index.html", "manifest.json", "data", "quality", "static"} <= names
+    assert {f"{slug}.html" for slug in TOWN_PAGES} <= names
+
+
+def test_bodo_shows_its_2022_population_the_norwegian_way(report):
+    page = (report / "bodo.html").read_text(encoding="utf-8")
+    row = re.search(r"<th scope=\"row\">2022</th>(.*?)</tr>", page, re.S)
+    assert row and f"52{NBSP}803" in row.group(1)
+    assert f"53{NBSP}712" in page  # 1 January 2024
+    assert '<html lang="nb">' in page
+    assert "Statistisk sentralbyrå (SSB), tabell 07459" in page
+
+
+def test_narvik_before_2020_is_a_series_break_not_zero(report):
+    page = (report / "narvik.html").read_text(encoding="utf-8")
+    for year in range(2014, 2020):
+        row = re.search(rf"<th scope=\"row\">{year}</th>(.*?)</tr>", page, re.S)
+        assert row, year
+        cells = _text(row.group(1))
+        assert "brudd i serien" in cells
+        assert not re.search(r"(^|\s)0(\s|$)", cells), cells
+    assert "ikke sammenlignbart" in page
+
+
+def test_the_overview_compares_with_nordland_and_norway(report):
+    page = _text((report / "index.html").read_text(encoding="utf-8"))
+    assert f"Nordland 243{NBSP}081" in page
+    assert f"Norge 5{NBSP}550{NBSP}203" in page
+    assert "Dette bør du vite" in page
+
+
+def test_the_manifest_traces_every_file_and_load(report):
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report_year"] == 2024 and manifest["gate"]["passed"] is True
+    assert [load["file_name"] for load in manifest["loads"]] == ["07459_population_1jan.json"]
+    for name, digest in manifest["files"].items():
+        assert (report / name).is_file(), name
+        assert len(digest) == 64
+
+
+def test_status_tells_what_happened(first_run):
+    home, _ = first_run
+    completed = run_cli(home, "status")
+    assert completed.returncode == 0, completed.stderr
+    out = completed.stdout
+    assert "last run:  ok (year 2024)" in out
+    for stage in ("ingest", "build", "check", "publish"):
+        assert re.search(rf"^\s+{stage}\s+ok", out, re.M), stage
+    assert "07459_population_1jan.json" in out
+    assert "published: 2024" in out
+
+
+def test_a_second_run_adds_nothing_and_says_so(first_run):
+    home, _ = first_run
+    completed = run_cli(home, "run")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "already loaded" in completed.stdout
+    con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from raw._loads").fetchone() == (1,)
+        assert con.execute("select count(*) from raw.statbank_cells").fetchone() == (288,)
+    finally:
+        con.close()
+
+
+def test_errors_are_one_sentence_and_exit_non_zero(tmp_path):
+    completed = run_cli(tmp_path, "ingest", "statbank", str(tmp_path / "missing.json"))
+    assert completed.returncode == 1
+    assert "no such file" in completed.stderr
+    assert "Traceback" not in completed.stderr

@@ -1,0 +1,87 @@
+"""Real dbt builds and real Great Expectations validations on the sample and on broken data."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from helpers import SAMPLE_STATBANK
+
+from flows import pipeline
+from flows.gate import GateFailed, load_result
+from flows.publish.render import PublishError
+
+
+def _rows(settings, sql: str):
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _region_index(document: dict, region: str, year: str) -> int:
+    regions = list(document["dimension"]["Region"]["category"]["index"])
+    years = document["dimension"]["Tid"]["category"]["index"]
+    return regions.index(region) * len(years) + years.index(year)
+
+
+@pytest.fixture
+def built(settings):
+    pipeline.ingest_statbank(settings, [SAMPLE_STATBANK])
+    pipeline.build(settings)
+    return settings
+
+
+def test_the_mart_has_every_town_in_every_year_and_narvik_breaks_before_2020(built):
+    assert _rows(built, "select count(distinct town_id), count(*) from marts.town_population") == [
+        (10, 10 * 24)
+    ]
+    narvik = _rows(
+        built,
+        "select year, population, value_status from marts.town_population "
+        "where town_id = 'narvik' and year in (2019, 2020) order by year",
+    )
+    assert narvik == [(2019, None, "series_break"), (2020, 21845, "ok")]
+    assert _rows(built, "select count(*) from marts.town_population where population = 0") == [(0,)]
+
+
+def test_change_from_the_previous_year_is_computed(built):
+    assert _rows(
+        built,
+        "select population, change_1y, round(change_1y_pct, 2) from marts.town_population "
+        "where town_id = 'bodo' and year = 2022",
+    ) == [(52803, 52803 - 52560, round(100 * (52803 / 52560 - 1), 2))]
+
+
+def test_the_gate_passes_on_the_sample_and_really_looks_at_rows(built):
+    result = pipeline.check(built, 2024)
+    assert result.passed
+    assert len(result.checks) >= 5
+    row_checks = [c for c in result.checks if "rows unexpected" in c.observed]
+    assert row_checks and all(c.observed.startswith("0 of 110 rows") for c in row_checks)
+    assert load_result(built, 2024) == result
+
+
+def test_a_zero_population_fails_the_gate_and_nothing_is_published(
+    settings, sample_document, write_document
+):
+    sample_document["value"][_region_index(sample_document, "K-1804", "2022")] = 0
+    pipeline.ingest_statbank(settings, [write_document(sample_document)])
+    pipeline.build(settings)
+    with pytest.raises(GateFailed) as caught:
+        pipeline.check(settings, 2024)
+    assert "Population is a positive number of persons" in str(caught.value)
+    [failed] = caught.value.result.critical_failures
+    assert failed.observed.startswith("1 of 110 rows unexpected")
+    with pytest.raises(PublishError, match="quality gate failed"):
+        pipeline.publish_year(settings, 2024)
+    assert not settings.publication_dir(2024).exists()
+
+
+def test_a_missing_year_without_a_status_fails_the_gate(settings, sample_document, write_document):
+    # drop Leknes' figure for 2020 without a StatBank symbol: unexplained absence
+    sample_document["value"][_region_index(sample_document, "K-1860", "2020")] = None
+    pipeline.ingest_statbank(settings, [write_document(sample_document)])
+    pipeline.build(settings)
+    with pytest.raises(GateFailed, match="Every town has a figure for every year"):
+        pipeline.check(settings, 2024)
