@@ -24,7 +24,8 @@ create table if not exists raw._loads (
     sha256        varchar not null unique,
     rows_loaded   bigint not null,
     rows_rejected bigint not null,
-    loaded_at     timestamptz not null
+    loaded_at     timestamptz not null,
+    value_origin  varchar  -- official, official_totals or synthetic (sample data), NULL if unsaid
 );
 create table if not exists raw._rejects (
     load_id   varchar not null,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from flows.settings import REPO_ROOT
 
-SAMPLE_STATBANK = REPO_ROOT / "data" / "sample" / "statbank" / "07459_population_1jan.json"
+SAMPLE_DIR = REPO_ROOT / "data" / "sample" / "statbank"
+SAMPLE_STATBANK = SAMPLE_DIR / "07459.json"
 SHARED_SSB = REPO_ROOT.parent / "shared" / "data" / "ssb"
 BYMONITOR = Path(sys.executable).parent / "bymonitor"
 
@@ -33,3 +34,15 @@ def copy_sample(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy(SAMPLE_STATBANK, target / SAMPLE_STATBANK.name)
     return target / SAMPLE_STATBANK.name
+
+
+def cell_positions(document: dict, **codes: str) -> list[int]:
+    """Positions in `value` of the cells whose codes match, e.g. Region="K-1804", Tid="2022"."""
+    from flows.ingest import jsonstat
+
+    dataset = jsonstat.parse(document)
+    return [
+        position
+        for position, cell in enumerate(dataset.cells())
+        if all(cell.codes[k] == v for k, v in codes.items())
+    ]

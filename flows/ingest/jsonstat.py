@@ -50,6 +50,7 @@ class Dataset:
     roles: dict[str, list[str]]
     values: list[float | None]
     statuses: list[str | None]
+    extension: dict[str, Any]
 
     def role(self, name: str) -> str | None:
         """The dimension id that has this role (time, geo, metric), if the document says so."""
@@ -102,7 +103,8 @@ def parse(document: Any, source: str = "<document>") -> Dataset:
     statuses = _statuses(source, document.get("status"), total)
     label = str(document.get("label") or "")
     match = TABLE_ID_IN_LABEL.match(label)
-    extension_id = (document.get("extension") or {}).get("px", {}).get("tableid")
+    px = (document.get("extension") or {}).get("px")
+    extension_id = px.get("tableid") if isinstance(px, dict) else None
     roles = document.get("role") or {}
     return Dataset(
         source=source,
@@ -112,6 +114,7 @@ def parse(document: Any, source: str = "<document>") -> Dataset:
         roles={k: list(v) for k, v in roles.items() if isinstance(v, list)},
         values=values,
         statuses=statuses,
+        extension=document.get("extension") if isinstance(document.get("extension"), dict) else {},
     )
 
 

@@ -79,9 +79,10 @@ def record_load(
     sha256: str,
     rows_loaded: int,
     rows_rejected: int,
+    value_origin: str | None = None,
 ) -> None:
     con.execute(
-        "insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             source,
@@ -92,5 +93,6 @@ def record_load(
             rows_loaded,
             rows_rejected,
             datetime.now(UTC),
+            value_origin,
         ],
     )

@@ -100,6 +100,7 @@ def load_file(
             sha256=sha,
             rows_loaded=len(frame),
             rows_rejected=0,
+            value_origin=(dataset.extension.get("bymonitor") or {}).get("values"),
         )
         con.commit()
     except BaseException:

@@ -25,11 +25,11 @@ def _count(settings, sql: str):
 def test_a_file_is_loaded_checksummed_and_landed(settings):
     [result] = pipeline.ingest_statbank(settings, [SAMPLE_STATBANK])
     assert not result.skipped
-    assert result.rows_loaded == 288
+    assert result.rows_loaded == 43 * 2 * 10 * 24
     [(load_id, sha, rows, landed)] = _count(
         settings, "select load_id, sha256, rows_loaded, landed_path from raw._loads"
     )
-    assert load_id == result.load_id and rows == 288 and sha == result.sha256
+    assert load_id == result.load_id and rows == result.rows_loaded and sha == result.sha256
     assert (settings.landing_dir / "statbank").is_dir()
     assert Path(landed).read_bytes() == SAMPLE_STATBANK.read_bytes()
 
@@ -39,7 +39,8 @@ def test_loading_the_same_file_again_is_a_no_op(settings):
     [again] = pipeline.ingest_statbank(settings, [SAMPLE_STATBANK])
     assert again.skipped
     assert "already loaded" in again.describe()
-    assert _count(settings, "select count(*) from raw.statbank_cells") == [(288,)]
+    assert _count(settings, "select count(*) from raw.statbank_cells") == [(again_rows := 20640,)]
+    assert again_rows == 43 * 2 * 10 * 24
     assert _count(settings, "select count(*) from raw._loads") == [(1,)]
 
 
@@ -47,22 +48,26 @@ def test_cells_keep_the_raw_contract_and_missing_values_keep_their_flag(settings
     pipeline.ingest_statbank(settings, [SAMPLE_STATBANK])
     rows = _count(
         settings,
-        "select table_id, region_code, time_code, contents_code, dims::varchar, value, status "
+        "select table_id, time_code, contents_code, count(*), sum(value), "
+        "list(distinct status), list(distinct dims->>'Kjonn' order by dims->>'Kjonn') "
         "from raw.statbank_cells where region_code = 'K-1804' and time_code in ('2022', '2023') "
-        "order by time_code",
+        "group by all order by time_code",
     )
     assert rows == [
-        ("07459", "K-1804", "2022", "Personer1", "{}", 52803.0, None),
-        ("07459", "K-1804", "2023", "Personer1", "{}", None, ".."),
+        ("07459", "2022", "Personer1", 20, 52803.0, [None], ["1", "2"]),
+        ("07459", "2023", "Personer1", 20, None, [".."], ["1", "2"]),
     ]
+    [(origin,)] = _count(settings, "select value_origin from raw._loads")
+    assert origin == "official_totals"
 
 
 def test_a_malformed_file_loads_nothing_and_names_the_file(
     settings, sample_document, write_document
 ):
     sample_document["value"] = sample_document["value"][:-1]
+    expected = len(sample_document["value"])
     bad = write_document(sample_document, "truncated.json")
-    with pytest.raises(JsonStatError, match=r"truncated\.json: 287 values"):
+    with pytest.raises(JsonStatError, match=rf"truncated\.json: {expected} values"):
         pipeline.ingest_statbank(settings, [bad])
     assert _count(settings, "select count(*) from raw._loads") == [(0,)]
     assert _count(settings, "select count(*) from raw.statbank_cells") == [(0,)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import pytest
+from helpers import SAMPLE_DIR
 
 from flows.ingest import jsonstat
 
@@ -79,7 +80,13 @@ def test_a_file_that_is_not_json_is_rejected_naming_the_file(tmp_path: Path):
         jsonstat.read_file(path)
 
 
-def test_the_embedded_sample_parses(sample_document):
-    dataset = jsonstat.parse(json.loads(json.dumps(sample_document)))
-    assert dataset.table_id == "07459"
-    assert len(list(dataset.cells())) == 12 * 24
+@pytest.mark.parametrize("path", sorted(SAMPLE_DIR.glob("*.json")), ids=lambda p: p.stem)
+def test_every_embedded_snapshot_parses(path: Path):
+    dataset = jsonstat.read_file(path)
+    assert dataset.table_id == path.stem
+    assert len(list(dataset.cells())) == math.prod(len(d.codes) for d in dataset.dimensions)
+    assert {dataset.role("geo"), dataset.role("time"), dataset.role("metric")} == {
+        "Region",
+        "Tid",
+        "ContentsCode",
+    }

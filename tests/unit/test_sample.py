@@ -1,11 +1,14 @@
-"""The embedded sample is the official figures, reproducible from ../shared/data."""
+"""The embedded sample: SSB's official population figures, reproducible from ../shared/data."""
 
 from __future__ import annotations
 
 import importlib.util
-import json
+import sys
 from pathlib import Path
 
+from helpers import SAMPLE_DIR
+
+from flows.ingest import jsonstat
 from flows.settings import REPO_ROOT
 
 GENERATOR = REPO_ROOT / "data" / "sample" / "generate_sample.py"
@@ -14,28 +17,47 @@ GENERATOR = REPO_ROOT / "data" / "sample" / "generate_sample.py"
 def _generator():
     spec = importlib.util.spec_from_file_location("generate_sample", GENERATOR)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
 
 def test_the_committed_snapshot_is_what_the_generator_makes(shared_ssb: Path, tmp_path: Path):
-    generator = _generator()
-    labels, values = generator.collect(shared_ssb)
-    fresh = generator.build_dataset(labels, values)
-    committed = json.loads(generator.OUTPUT.read_text(encoding="utf-8"))
-    assert fresh == committed
+    written = _generator().generate(shared_ssb, tmp_path)
+    committed = sorted(SAMPLE_DIR.glob("*.json"))
+    assert sorted(p.name for p in written) == [p.name for p in committed]
+    for path in written:
+        assert path.read_bytes() == (SAMPLE_DIR / path.name).read_bytes(), path.name
 
 
-def test_the_snapshot_holds_known_official_figures(sample_document: dict):
-    regions = list(sample_document["dimension"]["Region"]["category"]["index"])
-    years = sample_document["dimension"]["Tid"]["category"]["index"]
+def _total(table: str, region: str, year: str, **codes: str) -> float | None:
+    dataset = jsonstat.read_file(SAMPLE_DIR / f"{table}.json")
+    values = [
+        c.value
+        for c in dataset.cells()
+        if c.codes["Region"] == region
+        and c.codes["Tid"] == year
+        and all(c.codes[k] == v for k, v in codes.items())
+    ]
+    return None if None in values else sum(values)
 
-    def value(region: str, year: str):
-        return sample_document["value"][regions.index(region) * len(years) + years.index(year)]
 
-    assert value("K-1804", "2022") == 52803  # Bodø
-    assert value("F-18", "2022") == 240190  # Nordland
-    assert value("0", "2001") == 4503436  # Norway
-    assert value("0", "2024") == 5550203
-    assert value("K-1806", "2019") == 0  # SSB's summed series before the Narvik reform
-    assert value("K-1804", "2023") is None
+def test_population_totals_are_ssbs_official_figures():
+    assert _total("07459", "K-1804", "2022") == 52803  # Bodø
+    assert _total("07459", "F-18", "2022") == 240190  # Nordland
+    assert _total("07459", "0", "2001") == 4503436  # Norway
+    assert _total("07459", "0", "2024") == 5550203
+    assert _total("07459", "F-18", "2024") == 243081
+
+
+def test_the_snapshot_behaves_like_statbank():
+    assert _total("07459", "K-1806", "2019") == 0  # summed series before the Narvik reform
+    assert _total("07459", "K-1804", "2023") is None  # not in the reference data: ".."
+    plain = jsonstat.read_file(SAMPLE_DIR / "11616.json")
+    statuses = {
+        (c.codes["Region"], c.codes["Tid"]): c.status
+        for c in plain.cells()
+        if c.codes["ContentsCode"] == "Innpendlere"
+    }
+    assert statuses[("1805", "2019")] is None and statuses[("1805", "2020")] == "."
+    assert statuses[("1806", "2019")] == "." and statuses[("1806", "2020")] is None

@@ -1,0 +1,69 @@
+-- Every StatBank cell on today's municipality codes, one row per table, region, year, contents
+-- code and other dimensions.
+-- * Cells marked "." (cannot occur: a code not valid that year) are dropped.
+-- * Retired codes that merged wholly into a current one are summed into it; codes whose
+--   territory was split stay under their own code (no comparable series).
+-- * Years before a municipality's first comparable year are a series break: value NULL, never
+--   the 0 SSB's summed series deliver for them.
+with cells as (
+    select * from {{ ref('stg_statbank__cells') }}
+    where coalesce(ssb_status, '') <> '.'
+),
+
+history as (
+    select * from {{ ref('municipality_code_history') }}
+    where change = 'merge'
+),
+
+on_current_codes as (
+    select
+        cells.*,
+        case
+            when cells.region_level = 'municipality' then coalesce(history.current_code, cells.region_id)
+            else cells.region_id
+        end as current_region_id
+    from cells
+    left join history
+        on cells.region_level = 'municipality'
+        and cells.region_id = history.old_code
+        and cells.year <= history.last_year_valid
+),
+
+summed as (
+    select
+        table_id,
+        region_level,
+        current_region_id as region_id,
+        year,
+        contents_code,
+        dims,
+        -- a sum is only a figure if every part is one
+        case when count(value) = count(*) then sum(value) end as value,
+        string_agg(distinct ssb_status, ',') as ssb_status,
+        string_agg(distinct load_id, ',') as load_ids,
+        max(value_origin) as value_origin
+    from on_current_codes
+    group by all
+)
+
+select
+    summed.table_id,
+    summed.region_level,
+    summed.region_id,
+    summed.year,
+    summed.contents_code,
+    summed.dims,
+    case when breaks.first_comparable_year > summed.year then null else summed.value end as value,
+    case
+        when breaks.first_comparable_year > summed.year then 'series_break'
+        when summed.value is not null then 'ok'
+        when summed.ssb_status is not null then 'not_available'
+        else 'missing'
+    end as value_status,
+    summed.ssb_status,
+    summed.load_ids,
+    summed.value_origin
+from summed
+left join {{ ref('series_breaks') }} as breaks
+    on summed.region_level = 'municipality'
+    and summed.region_id = breaks.municipality_code
