@@ -98,15 +98,37 @@ def run(year: YearOption = None) -> None:
 @ingest_app.command("statbank")
 @_guard
 def ingest_statbank(
-    files: Annotated[list[Path], typer.Argument(help="JSON-stat2 files (StatBank responses).")],
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="JSON-stat2 files (StatBank responses).")
+    ] = None,
     table: Annotated[
-        str | None, typer.Option("--table", help="Table id, when the file's label lacks it.")
+        str | None, typer.Option("--table", help="Table id, when a file's label lacks it.")
+    ] = None,
+    live: Annotated[
+        bool, typer.Option("--live", help="Fetch from the StatBank API instead of files.")
+    ] = False,
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", help="With --live: comma-separated table ids (default: all)."),
     ] = None,
 ) -> None:
-    """Load StatBank JSON-stat2 files into raw.statbank_cells (a file loaded before is skipped)."""
+    """Load StatBank JSON-stat2 files into raw.statbank_cells (a file loaded before is skipped),
+    or with --live fetch the catalogue's tables from the API, keep each answer and load it."""
     from flows import pipeline
 
-    for result in pipeline.ingest_statbank(_settings(), files, table):
+    settings = _settings()
+    if live:
+        if files:
+            raise BymonitorError("give either files or --live, not both")
+        wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+        results = pipeline.ingest_statbank_live(
+            settings, wanted, progress=lambda m: err.print(m, highlight=False)
+        )
+    else:
+        if not files:
+            raise BymonitorError("give JSON-stat2 files to load, or --live")
+        results = pipeline.ingest_statbank(settings, files, table)
+    for result in results:
         out.print(result.describe(), highlight=False)
 
 

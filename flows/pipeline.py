@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.errors import BymonitorError
 from flows.gate import GateFailed, GateResult, load_result, run_gate, save_result
 from flows.ingest import statbank
 from flows.ingest.landing import LoadResult
+from flows.ingest.statbank_api import StatBankClient
+from flows.ingest.statbank_catalogue import load_catalogue, nordland_municipalities, select_tables
 from flows.publish.marts import read_report_data
 from flows.publish.render import Publication, PublishError, publish
 from flows.settings import Settings
@@ -29,6 +34,43 @@ def ingest_statbank(
     """Load JSON-stat2 files; each file lands whole or not at all, repeats are no-ops."""
     with connect(settings.warehouse_path) as con:
         return [statbank.load_file(con, p, settings.landing_dir, table_id) for p in paths]
+
+
+def ingest_statbank_live(
+    settings: Settings,
+    tables: list[str] | None = None,
+    client: StatBankClient | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> list[LoadResult]:
+    """Fetch catalogue tables from the StatBank API, keep each answer as a file, load the files.
+
+    Every answer is written under warehouse/downloads/ and then loaded exactly like a file from
+    disk (so it is landed and recorded, and every live load can be replayed).
+    """
+    specs = select_tables(load_catalogue(), tables)
+    municipalities = nordland_municipalities()
+    last_year = datetime.now(UTC).year
+    owned = client is None
+    client = client or StatBankClient(settings.statbank_api())
+    downloads = settings.warehouse_dir / "downloads" / "statbank"
+    downloads.mkdir(parents=True, exist_ok=True)
+    results = []
+    try:
+        for spec in specs:
+            if spec.status != "V":
+                progress(f"table {spec.table_id}: unverified in the catalogue, checking metadata")
+                client.check_against_metadata(spec)
+            for query in spec.queries(municipalities, last_year):
+                for part, body in client.fetch(query):
+                    digest = hashlib.sha256(json.dumps(part.params()).encode()).hexdigest()[:12]
+                    path = downloads / f"{spec.table_id}-{digest}.json"
+                    path.write_bytes(body)
+                    progress(f"fetched {part.describe()}")
+                    results.extend(ingest_statbank(settings, [path], spec.table_id))
+    finally:
+        if owned:
+            client.close()
+    return results
 
 
 def build(settings: Settings) -> BuildResult:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from flows.ingest.statbank_api import ApiConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +39,17 @@ class Settings(BaseSettings):
         description="Length of the report period: the report year and this many years before.",
     )
     lang: str = Field(default="nb", pattern="^(nb|en)$", description="Report language.")
+    statbank_url: str = Field(
+        default="https://data.ssb.no/api/pxwebapi/v2",
+        description="Base URL of StatBank's PxWebApi 2 (for `ingest statbank --live`).",
+    )
+    statbank_requests_per_minute: float = Field(
+        default=30, gt=0, le=30, description="Request rate limit for the StatBank API (SSB: 30)."
+    )
+    statbank_timeout_s: float = Field(default=60, gt=0, description="Timeout per API request.")
+    statbank_cache_hours: float = Field(
+        default=24, ge=0, description="How long an API answer is reused from the on-disk cache."
+    )
     prefect_startup_timeout_s: int = Field(
         default=120,
         ge=10,
@@ -85,6 +100,18 @@ class Settings(BaseSettings):
     @property
     def static_dir(self) -> Path:
         return REPO_ROOT / "reports" / "static"
+
+    def statbank_api(self) -> ApiConfig:
+        """The StatBank client's configuration (cache under warehouse/cache/statbank)."""
+        from flows.ingest.statbank_api import ApiConfig
+
+        return ApiConfig(
+            base_url=self.statbank_url,
+            requests_per_minute=self.statbank_requests_per_minute,
+            timeout_s=self.statbank_timeout_s,
+            cache_dir=self.warehouse_dir / "cache" / "statbank",
+            cache_ttl_s=self.statbank_cache_hours * 3600,
+        )
 
     def publication_dir(self, year: int) -> Path:
         return self.published_dir / str(year)

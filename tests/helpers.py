@@ -16,13 +16,18 @@ SHARED_SSB = REPO_ROOT.parent / "shared" / "data" / "ssb"
 BYMONITOR = Path(sys.executable).parent / "bymonitor"
 
 
-def run_cli(home: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    home: Path, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed `bymonitor` command in its own process, as a user would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
-    env["BYMONITOR_HOME"] = str(home)
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))
+    }
+    environment.update(env or {})
+    environment["BYMONITOR_HOME"] = str(home)
     return subprocess.run(
         [str(BYMONITOR), *args],
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -90,3 +90,38 @@ def test_every_embedded_snapshot_parses(path: Path):
         "Tid",
         "ContentsCode",
     }
+
+
+def test_status_as_a_full_array_is_understood():
+    dataset = jsonstat.parse(small(status=[None, "..", ":", None]))
+    assert [c.status for c in dataset.cells()] == [None, "..", ":", None]
+
+
+def test_a_dimension_of_size_one_with_labels_only_is_understood():
+    document = small()
+    document["dimension"]["ContentsCode"] = {"category": {"label": {"Personer1": "Personer"}}}
+    assert {c.codes["ContentsCode"] for c in jsonstat.parse(document).cells()} == {"Personer1"}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("", "not JSON"),
+        ('{"version": "2.0", "class": "dataset", "id": ["Region"', "not JSON"),
+        ('{"dataset": {"dimension": {}, "value": []}}', "not a JSON-stat 2.0 dataset"),
+        ("[1, 2, 3]", r"not a JSON-stat dataset \(top level is not an object\)"),
+    ],
+    ids=["empty", "truncated", "json-stat-1-bundle", "a-list"],
+)
+def test_files_that_are_not_json_stat2_are_rejected(tmp_path: Path, content: str, problem: str):
+    path = tmp_path / "input.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(jsonstat.JsonStatError, match=rf"input\.json: {problem}"):
+        jsonstat.read_file(path)
+
+
+def test_a_binary_file_is_rejected(tmp_path: Path):
+    path = tmp_path / "input.json"
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(jsonstat.JsonStatError, match=r"input\.json: not UTF-8"):
+        jsonstat.read_file(path)

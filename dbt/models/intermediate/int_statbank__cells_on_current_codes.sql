@@ -1,12 +1,21 @@
 -- Every StatBank cell on today's municipality codes, one row per table, region, year, contents
 -- code and other dimensions.
+-- * A cell loaded more than once (a newer file of the same table) counts once: the latest load.
 -- * Cells marked "." (cannot occur: a code not valid that year) are dropped.
 -- * Retired codes that merged wholly into a current one are summed into it; codes whose
 --   territory was split stay under their own code (no comparable series).
 -- * Years before a municipality's first comparable year are a series break: value NULL, never
 --   the 0 SSB's summed series deliver for them.
-with cells as (
+with latest as (
     select * from {{ ref('stg_statbank__cells') }}
+    qualify row_number() over (
+        partition by table_id, ssb_region_code, time_code, contents_code, dims
+        order by loaded_at desc, load_id desc
+    ) = 1
+),
+
+cells as (
+    select * from latest
     where coalesce(ssb_status, '') <> '.'
 ),
 

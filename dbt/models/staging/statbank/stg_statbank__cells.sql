@@ -6,7 +6,7 @@ with cells as (
 ),
 
 loads as (
-    select load_id, value_origin from {{ source('raw', '_loads') }}
+    select load_id, value_origin, loaded_at from {{ source('raw', '_loads') }}
 )
 
 select
@@ -29,6 +29,7 @@ select
     cells.dims,
     cells.value,
     cells.status as ssb_status,
-    loads.value_origin
+    loads.value_origin,
+    loads.loaded_at
 from cells
 left join loads on cells.load_id = loads.load_id
