@@ -35,8 +35,7 @@ MART_QUERIES = {
     "towns": "select * from marts.dim_town order by sort_order",
     "town_population": "select * from marts.town_population order by town_id, year",
     "area_population": "select * from marts.area_population order by area_id, year",
-    "loads": "select load_id, source, table_id, file_name, sha256, rows_loaded, rows_rejected, "
-    "loaded_at from raw._loads order by loaded_at",
+    "loads": "select * from marts.source_loads order by source, table_id, loaded_at",
 }
 
 

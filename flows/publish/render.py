@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from flows import __version__
 from flows.errors import BymonitorError
 from flows.gate import GateResult
+from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
@@ -110,6 +111,16 @@ def build_pages(
         fmt.locale,
     )
     published = fmt.day(datetime.now(UTC).date())
+    catalogue = load_catalogue()
+    sources = [
+        {
+            **load,
+            "title": catalogue[load["table_id"]].spec[f"title_{'en' if lang == 'en' else 'nb'}"]
+            if load["table_id"] in catalogue
+            else load["file_name"],
+        }
+        for load in data.loads
+    ]
     common = {
         "year": year,
         "start": start,
@@ -121,6 +132,10 @@ def build_pages(
             r["value_status"] == "not_available" for tw in towns for r in tw["period_rows"]
         ),
         "any_break": any(tw["has_break"] for tw in towns),
+        "sources": sources,
+        "any_synthetic": any(
+            x["value_origin"] in ("synthetic", "official_totals") for x in sources
+        ),
     }
     pages = {"index.html": env.get_template("index.html").render(**common, bars=bars)}
     for town in towns:
