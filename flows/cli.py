@@ -132,6 +132,51 @@ def ingest_statbank(
         out.print(result.describe(), highlight=False)
 
 
+WaveOption = Annotated[int, typer.Option("--wave", help="The survey year the files belong to.")]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")
+]
+
+
+def _report_people(results) -> None:
+    for result in results:
+        out.print(result.describe(), highlight=False)
+    rejected = sum(r.rows_rejected for r in results)
+    if rejected:
+        err.print(
+            f"{rejected} row(s) rejected: see raw._rejects (file, row, column, reason)",
+            highlight=False,
+        )
+
+
+@ingest_app.command("survey")
+@_guard
+def ingest_survey(
+    files: Annotated[list[Path], typer.Argument(help="Survey files (CSV or XLSX).")],
+    wave: WaveOption,
+    sheet: SheetOption = None,
+) -> None:
+    """Load survey files of one wave: values checked against the codebook, respondent ids
+    pseudonymised, bad rows kept in raw._rejects with their reason."""
+    from flows import pipeline
+
+    _report_people(pipeline.ingest_survey(_settings(), files, wave, sheet))
+
+
+@ingest_app.command("interviews")
+@_guard
+def ingest_interviews(
+    files: Annotated[list[Path], typer.Argument(help="Interview logs (CSV or XLSX).")],
+    wave: WaveOption,
+    sheet: SheetOption = None,
+) -> None:
+    """Load interview metadata of one wave: identities pseudonymised, interviews without
+    consent rejected, free text never read."""
+    from flows import pipeline
+
+    _report_people(pipeline.ingest_interviews(_settings(), files, wave, sheet))
+
+
 @ingest_app.command("sample")
 @_guard
 def ingest_sample() -> None:
@@ -141,6 +186,8 @@ def ingest_sample() -> None:
     settings = _settings()
     for result in pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings)):
         out.print(result.describe(), highlight=False)
+    for source in ("survey", "interviews"):
+        _report_people(pipeline.ingest_sample_people(settings, source))
 
 
 @app.command()

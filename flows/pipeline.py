@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.errors import BymonitorError
 from flows.gate import GateFailed, GateResult, load_result, run_gate, save_result
-from flows.ingest import statbank
+from flows.ingest import interviews, statbank, survey
 from flows.ingest.landing import LoadResult
+from flows.ingest.pseudonyms import pseudonymiser_for
 from flows.ingest.statbank_api import StatBankClient
 from flows.ingest.statbank_catalogue import load_catalogue, nordland_municipalities, select_tables
 from flows.publish.marts import read_report_data
@@ -26,6 +28,54 @@ def sample_statbank_files(settings: Settings) -> list[Path]:
     if not files:
         raise BymonitorError(f"no StatBank files in {settings.sample_dir / 'statbank'}")
     return files
+
+
+WAVE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+
+def sample_files(settings: Settings, source: str) -> list[tuple[Path, int]]:
+    """The embedded survey or interview files with their wave (the year in the file name)."""
+    found = []
+    for path in sorted((settings.sample_dir / source).glob("*")):
+        match = WAVE_IN_NAME.search(path.stem)
+        if path.suffix.lower() in (".csv", ".xlsx") and match:
+            found.append((path, int(match.group(1))))
+    return found
+
+
+def ingest_survey(
+    settings: Settings, paths: Iterable[Path], wave: int, sheet: str | None = None
+) -> list[LoadResult]:
+    """Load survey files of one wave (pseudonymised; bad rows to raw._rejects)."""
+    paths = list(paths)
+    pseudonymise = pseudonymiser_for(settings, paths)
+    with connect(settings.warehouse_path) as con:
+        return [
+            survey.load_survey(con, p, wave, settings.landing_dir, pseudonymise, sheet)
+            for p in paths
+        ]
+
+
+def ingest_interviews(
+    settings: Settings, paths: Iterable[Path], wave: int, sheet: str | None = None
+) -> list[LoadResult]:
+    """Load interview logs of one wave (pseudonymised; no consent, no row)."""
+    paths = list(paths)
+    pseudonymise = pseudonymiser_for(settings, paths)
+    with connect(settings.warehouse_path) as con:
+        return [
+            interviews.load_interviews(con, p, wave, settings.landing_dir, pseudonymise, sheet)
+            for p in paths
+        ]
+
+
+def ingest_sample_people(settings: Settings, source: str) -> list[LoadResult]:
+    """Load the embedded survey or interview files, each with the wave its name gives."""
+    loader = ingest_survey if source == "survey" else ingest_interviews
+    results = []
+    for path, wave in sample_files(settings, source):
+        results.extend(loader(settings, [path], wave))
+    return results
 
 
 def ingest_statbank(

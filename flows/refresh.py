@@ -28,6 +28,16 @@ def ingest_task(settings: Settings) -> list[str]:
     return lines
 
 
+@task(name="ingest-survey-and-interviews", cache_policy=NO_CACHE)
+def ingest_people_task(settings: Settings) -> list[str]:
+    lines = []
+    for source in ("survey", "interviews"):
+        for result in pipeline.ingest_sample_people(settings, source):
+            lines.append(result.describe())
+            _say(lines[-1])
+    return lines
+
+
 @task(name="build-marts", cache_policy=NO_CACHE)
 def build_task(settings: Settings) -> str:
     summary = pipeline.build(settings).describe()
@@ -58,7 +68,8 @@ def yearly_refresh(year: int | None = None) -> str:
     settings = get_settings()
     with recorded_run(settings, year) as run:
         with run.stage("ingest") as stage:
-            stage.summary = "; ".join(ingest_task(settings))
+            lines = ingest_task(settings) + ingest_people_task(settings)
+            stage.summary = f"{len(lines)} files: " + "; ".join(lines)
         with run.stage("build") as stage:
             stage.summary = build_task(settings)
         report_year = year or pipeline.latest_year(settings)

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     statbank_timeout_s: float = Field(default=60, gt=0, description="Timeout per API request.")
     statbank_cache_hours: float = Field(
         default=24, ge=0, description="How long an API answer is reused from the on-disk cache."
+    )
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="Key for the keyed pseudonyms of survey and interview identities (required "
+        "for real files; the embedded sample uses a demo key).",
     )
     prefect_startup_timeout_s: int = Field(
         default=120,

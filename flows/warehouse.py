@@ -28,11 +28,61 @@ create table if not exists raw._loads (
     value_origin  varchar  -- official, official_totals or synthetic (sample data), NULL if unsaid
 );
 create table if not exists raw._rejects (
-    load_id   varchar not null,
-    file_name varchar not null,
-    row_number bigint,
-    reason    varchar not null,
-    raw_row   varchar
+    load_id     varchar not null,
+    source      varchar not null,
+    file_name   varchar not null,
+    row_number  bigint,          -- as a spreadsheet numbers it: the header is row 1
+    column_name varchar,
+    value       varchar,         -- never an identity: those appear as their pseudonym
+    reason      varchar not null
+);
+create table if not exists raw.survey_respondents (
+    load_id        varchar not null,
+    wave           integer not null,
+    respondent_key varchar not null,  -- keyed pseudonym of the respondent id
+    town_id        varchar not null,
+    row_number     bigint not null
+);
+create table if not exists raw.survey_answers (
+    load_id        varchar not null,
+    wave           integer not null,
+    respondent_key varchar not null,
+    item_id        varchar not null,
+    value          varchar           -- the codebook's code; NULL for an item left empty
+);
+create table if not exists raw.survey_items (
+    item_id    varchar primary key,
+    item_group varchar,
+    item_type  varchar not null,
+    label_nb   varchar not null,
+    label_en   varchar not null,
+    sort_order integer not null
+);
+create table if not exists raw.survey_item_values (
+    item_id       varchar not null,
+    code          varchar not null,
+    label_nb      varchar not null,
+    label_en      varchar not null,
+    numeric_value double             -- 1-5 for agreement, 1/0 for yes/no, else NULL
+);
+create table if not exists raw.interviews (
+    load_id          varchar not null,
+    wave             integer not null,
+    interview_key    varchar not null,
+    interview_date   date not null,
+    town_id          varchar not null,  -- one of the ten towns, or 'regional'
+    informant_role   varchar not null,
+    organisation_key varchar,
+    informant_key    varchar,
+    mode             varchar,
+    duration_min     double,
+    row_number       bigint not null
+);
+create table if not exists raw.interview_themes (
+    load_id       varchar not null,
+    wave          integer not null,
+    interview_key varchar not null,
+    theme         varchar not null
 );
 create table if not exists raw.statbank_cells (
     load_id       varchar not null,

@@ -96,3 +96,37 @@ def record_load(
             value_origin,
         ],
     )
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One problem with one row (a row with three problems has three)."""
+
+    row_number: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+
+def record_rejects(
+    con: duckdb.DuckDBPyConnection, load_id: str, source: str, file_name: str, rejects: list[Reject]
+) -> None:
+    if rejects:
+        con.executemany(
+            "insert into raw._rejects values (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (load_id, source, file_name, r.row_number, r.column, r.value, r.reason)
+                for r in rejects
+            ],
+        )
+
+
+def land_bytes(content: bytes, name: str, sha256: str, landing_dir: Path, source: str) -> Path:
+    """Write derived content (a pseudonymised copy) into the landing zone."""
+    target = landing_dir / source / f"{sha256[:16]}-{name}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(content)
+        partial.replace(target)
+    return target
