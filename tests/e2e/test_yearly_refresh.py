@@ -15,6 +15,11 @@ import pytest
 from helpers import SAMPLE_DIR, run_cli
 
 pytestmark = pytest.mark.e2e
+SAMPLE_INPUTS = [
+    *SAMPLE_DIR.glob("*.json"),
+    *SAMPLE_DIR.parent.glob("survey/*"),
+    *SAMPLE_DIR.parent.glob("interviews/*"),
+]
 NBSP = "\u00a0"
 TOWN_PAGES = [
     "bodo", "narvik", "mo-i-rana", "mosjoen", "sandnessjoen",
@@ -83,7 +88,7 @@ def test_the_manifest_traces_every_file_and_load(report):
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["report_year"] == 2024 and manifest["gate"]["passed"] is True
     assert sorted(load["file_name"] for load in manifest["loads"]) == sorted(
-        p.name for p in SAMPLE_DIR.glob("*.json")
+        p.name for p in SAMPLE_INPUTS
     )
     for name, digest in manifest["files"].items():
         assert (report / name).is_file(), name
@@ -109,7 +114,7 @@ def test_a_second_run_adds_nothing_and_says_so(first_run):
     assert "already loaded" in completed.stdout
     con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
     try:
-        files = len(list(SAMPLE_DIR.glob("*.json")))
+        files = len(SAMPLE_INPUTS)
         assert con.execute("select count(*) from raw._loads").fetchone() == (files,)
         assert con.execute(
             "select count(*) from (select load_id, region_code, time_code, contents_code, dims "
