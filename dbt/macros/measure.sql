@@ -1,0 +1,22 @@
+{#-
+  One base measure from StatBank cells: the sum over the cells a filter picks, per region and
+  year, with the worst status among them. A sum is a figure only if every part is one.
+-#}
+{% macro measure(name, table_id, contents_code, condition="true") %}
+select
+    region_level,
+    region_id,
+    year,
+    '{{ name }}' as measure,
+    case when count(value) = count(*) then sum(value) end as value,
+    case
+        when bool_or(value_status = 'series_break') then 'series_break'
+        when bool_or(ssb_status like '%:%') then 'suppressed'
+        when count(value) < count(*) then 'missing_at_source'
+    end as status
+from cells
+where table_id = '{{ table_id }}'
+  and contents_code = '{{ contents_code }}'
+  and ({{ condition }})
+group by region_level, region_id, year
+{% endmacro %}

@@ -1,0 +1,103 @@
+-- Indicators that need more than one geography: shares of the county, the county's
+-- centralisation (share in the ten towns, in Bodø, concentration index) and attractiveness.
+with statbank as (
+    select * from {{ ref('int_indicator_values_statbank') }}
+    where indicator_id = 'population'
+),
+
+county as (
+    select year, value as population, status from statbank where geo_level = 'county'
+),
+
+municipal_population as (
+    select region_id as municipality_code, year, value, status
+    from {{ ref('int_statbank__measures') }}
+    where measure = 'population'
+      and region_level = 'municipality'
+      and region_id in (select municipality_code from {{ ref('nordland_municipalities') }})
+),
+
+hhi as (
+    select
+        year,
+        case when bool_and(value is not null) then sum(share * share) end as value,
+        case when bool_or(status = 'series_break') then 'series_break'
+             when bool_or(value is null) then 'missing_at_source' end as status
+    from (
+        select
+            year,
+            value,
+            status,
+            100.0 * value / sum(value) over (partition by year) as share
+        from municipal_population
+    )
+    group by year
+)
+
+select
+    statbank.geo_level,
+    statbank.geo_code,
+    statbank.year,
+    'share_of_county_population' as indicator_id,
+    100.0 * statbank.value / county.population as value,
+    statbank.value as numerator,
+    county.population as denominator,
+    coalesce(statbank.status, county.status,
+        case when statbank.value is null or county.population is null then 'missing_at_source' end)
+        as status
+from statbank
+inner join county using (year)
+where statbank.geo_level in ('town', 'region')
+
+union all
+
+select
+    'county', '18', county.year, 'county_share_in_ten_towns',
+    100.0 * towns.population / county.population,
+    towns.population,
+    county.population,
+    coalesce(towns.status, county.status,
+        case when towns.population is null or county.population is null then 'missing_at_source' end)
+from county
+inner join (
+    select
+        year,
+        case when count(value) = count(*) then sum(value) end as population,
+        case when bool_or(status = 'series_break') then 'series_break'
+             when bool_or(status is not null) then 'missing_at_source' end as status
+    from statbank
+    where geo_level = 'town'
+    group by year
+) as towns using (year)
+
+union all
+
+select
+    'county', '18', county.year, 'county_share_in_bodo',
+    100.0 * bodo.value / county.population,
+    bodo.value,
+    county.population,
+    coalesce(bodo.status, county.status,
+        case when bodo.value is null or county.population is null then 'missing_at_source' end)
+from county
+inner join statbank as bodo
+    on bodo.geo_level = 'town' and bodo.geo_code = 'bodo' and bodo.year = county.year
+
+union all
+
+select 'county', '18', year, 'county_concentration_index', value, null, null, status
+from hhi
+
+union all
+
+select
+    'town',
+    towns.town_id,
+    attractiveness.year,
+    'attractiveness_residual',
+    attractiveness.attractiveness_residual,
+    attractiveness.migration_3y_pct,
+    null,
+    null
+from {{ ref('int_attractiveness') }} as attractiveness
+inner join {{ ref('towns') }} as towns using (municipality_code)

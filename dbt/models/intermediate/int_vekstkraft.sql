@@ -1,0 +1,52 @@
+-- The growth-potential index (vekstkraft) per town and year:
+-- 1. each indicator in the index_weights seed is standardised across the ten towns that year
+--    (z = (value - mean) / standard deviation), with the sign turned where lower is better;
+-- 2. the index score is the weighted mean of the z-scores the town has (weights re-scaled to
+--    the indicators present; at least half the total weight must be present);
+-- 3. the score is scaled 0-100 among the ten towns that year (lowest 0, highest 100) and ranked.
+with values_ as (
+    select indicators.geo_code as town_id, indicators.year, indicators.indicator_id, indicators.value,
+           weights.weight, catalogue.higher_is_better
+    from {{ ref('int_indicator_values') }} as indicators
+    inner join {{ ref('index_weights') }} as weights using (indicator_id)
+    inner join {{ ref('indicators') }} as catalogue using (indicator_id)
+    where indicators.geo_level = 'town'
+),
+
+standardised as (
+    select
+        *,
+        (value - avg(value) over by_indicator) / nullif(stddev_samp(value) over by_indicator, 0)
+            * case when higher_is_better = false then -1 else 1 end as z
+    from values_
+    window by_indicator as (partition by year, indicator_id)
+),
+
+scores as (
+    select
+        town_id,
+        year,
+        sum(weight * z) / nullif(sum(case when z is not null then weight end), 0) as score,
+        sum(case when z is not null then weight end) / sum(weight) as weight_covered,
+        count(z) as indicators_used
+    from standardised
+    group by town_id, year
+),
+
+eligible as (
+    select *, case when weight_covered >= 0.5 then score end as eligible_score from scores
+)
+
+select
+    town_id,
+    year,
+    eligible_score as score,
+    100.0 * (eligible_score - min(eligible_score) over by_year)
+        / nullif(max(eligible_score) over by_year - min(eligible_score) over by_year, 0) as index_0_100,
+    case when eligible_score is not null
+        then rank() over (partition by year order by eligible_score desc nulls last) end as rank,
+    weight_covered,
+    indicators_used,
+    case when eligible_score is null then 'missing_at_source' end as status
+from eligible
+window by_year as (partition by year)

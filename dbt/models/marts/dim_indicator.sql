@@ -1,0 +1,53 @@
+-- The indicator catalogue: the statistics' indicators from the seed, plus one indicator per
+-- survey item and measure, generated from the survey codebook.
+with survey_items as (
+    select * from {{ ref('stg_survey__items') }}
+    where item_type in ('yesno', 'likert5')
+),
+
+survey_measures as (
+    select 'share_yes' as measure, 'yesno' as item_type, 'Andel ja' as measure_nb,
+           'Share answering yes' as measure_en, 'percent' as unit, 1 as decimals, 0.0 as min_value, 100.0 as max_value
+    union all
+    select 'mean_agreement', 'likert5', 'Gjennomsnittlig enighet (1–5)', 'Mean agreement (1–5)',
+           'mean_score', 2, 1.0, 5.0
+    union all
+    select 'share_agree', 'likert5', 'Andel enige (4–5)', 'Share agreeing (4–5)', 'percent', 1, 0.0, 100.0
+)
+
+select
+    indicator_id,
+    name_nb,
+    name_en,
+    unit,
+    perspective,
+    higher_is_better,
+    decimals,
+    is_headline,
+    min_value::double as min_value,
+    max_value::double as max_value,
+    source_tables,
+    definition_nb,
+    definition_en
+from {{ ref('indicators') }}
+
+union all
+
+select
+    'survey_' || survey_measures.measure || '__' || survey_items.item_id,
+    survey_items.label_nb || ': ' || lower(survey_measures.measure_nb),
+    survey_items.label_en || ': ' || lower(survey_measures.measure_en),
+    survey_measures.unit,
+    'innovation_creativity',
+    true,
+    survey_measures.decimals,
+    false,
+    survey_measures.min_value,
+    survey_measures.max_value,
+    'survey',
+    survey_measures.measure_nb || ' blant næringslivslederne i byen som svarte på spørsmålet '
+        || '(«vet ikke» og tomme svar teller ikke). Færre enn 5 svar vises ikke.',
+    survey_measures.measure_en || ' among the business leaders in the town who answered the item '
+        || '("don''t know" and empty answers do not count). Fewer than 5 answers are not shown.'
+from survey_items
+inner join survey_measures using (item_type)

@@ -1,0 +1,74 @@
+-- Every indicator value: one row per geography (town, region, county, country), year and
+-- indicator. Regional, county and national values come from their components' numerators and
+-- denominators, never from averaged rates. A missing value says why in `status`.
+with statbank as (
+    select
+        geo_level, geo_code, year, indicator_id, value, numerator, denominator,
+        null::bigint as n,
+        status = 'suppressed' as is_suppressed,
+        status
+    from {{ ref('int_indicator_values') }}
+),
+
+vekstkraft as (
+    select
+        'town' as geo_level, town_id as geo_code, year, 'vekstkraft_index' as indicator_id,
+        index_0_100 as value, score as numerator, null::double as denominator,
+        null::bigint as n, false as is_suppressed, status
+    from {{ ref('int_vekstkraft') }}
+),
+
+survey as (
+    select
+        'town' as geo_level, town_id as geo_code, wave as year,
+        'survey_' || measure || '__' || item_id as indicator_id,
+        value, null::double as numerator, null::double as denominator,
+        n::bigint as n, is_suppressed, status
+    from {{ ref('int_survey_item_summary') }}
+),
+
+all_values as (
+    select * from statbank
+    union all
+    select * from vekstkraft
+    union all
+    select * from survey
+),
+
+years as (
+    select year from all_values where indicator_id not like 'survey_%' group by year
+),
+
+series as (
+    -- every geography and statistics indicator it ever has, for every year: gaps become rows
+    select distinct geo_level, geo_code, indicator_id
+    from all_values
+    where indicator_id not like 'survey_%'
+),
+
+spine as (
+    select series.*, years.year from series cross join years
+)
+
+select
+    spine.geo_level,
+    spine.geo_code,
+    spine.year::integer as year,
+    spine.indicator_id,
+    all_values.value,
+    all_values.numerator,
+    all_values.denominator,
+    all_values.n,
+    coalesce(all_values.is_suppressed, false) as is_suppressed,
+    case
+        when all_values.value is not null then null
+        else coalesce(all_values.status, 'missing_at_source')
+    end as status
+from spine
+left join all_values using (geo_level, geo_code, year, indicator_id)
+
+union all
+
+select geo_level, geo_code, year::integer, indicator_id, value, numerator, denominator, n,
+       is_suppressed, case when value is null then coalesce(status, 'missing_at_source') end
+from survey

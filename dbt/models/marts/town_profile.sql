@@ -1,0 +1,37 @@
+-- One row per town and year with the headline indicators: the value, the change from the year
+-- before and from five years earlier, and the town's rank among the ten (1 = best, by the
+-- catalogue's higher_is_better; by size where the catalogue has no direction).
+{%- set headline = ['population', 'population_change_1y_pct', 'share_age_67_plus',
+    'net_domestic_migration_per_1000', 'jobs_workplace', 'job_coverage_ratio',
+    'share_higher_education', 'attractiveness_residual', 'vekstkraft_index'] %}
+with values_ as (
+    select
+        facts.geo_code as town_id,
+        facts.year,
+        facts.indicator_id,
+        facts.value,
+        facts.value - lag(facts.value, 1) over by_series as change_1y,
+        facts.value - lag(facts.value, 5) over by_series as change_5y,
+        case when facts.value is not null then rank() over (
+            partition by facts.year, facts.indicator_id
+            order by case when catalogue.higher_is_better = false then facts.value else -facts.value end
+            nulls last
+        ) end as rank
+    from {{ ref('fct_indicator_values') }} as facts
+    inner join {{ ref('dim_indicator') }} as catalogue using (indicator_id)
+    where facts.geo_level = 'town'
+      and facts.indicator_id in ('{{ headline | join("', '") }}')
+    window by_series as (partition by facts.geo_code, facts.indicator_id order by facts.year)
+)
+
+select
+    town_id,
+    year,
+    {%- for indicator in headline %}
+    max(case when indicator_id = '{{ indicator }}' then value end)::double as {{ indicator }},
+    max(case when indicator_id = '{{ indicator }}' then change_1y end)::double as {{ indicator }}_change_1y,
+    max(case when indicator_id = '{{ indicator }}' then change_5y end)::double as {{ indicator }}_change_5y,
+    max(case when indicator_id = '{{ indicator }}' then rank end)::integer as {{ indicator }}_rank{{ ',' if not loop.last }}
+    {%- endfor %}
+from values_
+group by town_id, year

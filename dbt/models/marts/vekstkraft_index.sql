@@ -1,0 +1,14 @@
+-- The growth-potential index per town and year, with how it was made (see int_vekstkraft and
+-- the index_weights seed): the weighted score, the 0-100 scale among the ten, the rank.
+select
+    vekstkraft.town_id,
+    towns.town_name,
+    vekstkraft.year::integer as year,
+    vekstkraft.index_0_100,
+    vekstkraft.rank::integer as rank,
+    vekstkraft.score,
+    vekstkraft.weight_covered,
+    vekstkraft.indicators_used::integer as indicators_used,
+    vekstkraft.status
+from {{ ref('int_vekstkraft') }} as vekstkraft
+inner join {{ ref('dim_town') }} as towns using (town_id)
