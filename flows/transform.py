@@ -44,8 +44,10 @@ def dbt_executable() -> str:
     return found
 
 
-def run_dbt(settings: Settings, command: str = "build", *extra: str) -> BuildResult:
-    """Run one dbt command against the warehouse; raise BuildError naming what failed."""
+def run_dbt(settings: Settings, *command: str, extra: tuple[str, ...] = ()) -> BuildResult:
+    """Run one dbt command (e.g. "build", or "docs", "generate") against the warehouse; raise
+    BuildError naming what failed."""
+    command = command or ("build",)
     settings.dbt_target_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -56,7 +58,7 @@ def run_dbt(settings: Settings, command: str = "build", *extra: str) -> BuildRes
     args = [
         dbt_executable(),
         "--no-use-colors",
-        command,
+        *command,
         "--project-dir",
         str(settings.dbt_project_dir),
         "--target-path",
@@ -68,11 +70,12 @@ def run_dbt(settings: Settings, command: str = "build", *extra: str) -> BuildRes
     completed = subprocess.run(
         args, env=env, cwd=settings.dbt_project_dir, capture_output=True, text=True, check=False
     )
-    (settings.dbt_target_dir / f"{command}.log").write_text(completed.stdout + completed.stderr)
+    name = "-".join(command)
+    (settings.dbt_target_dir / f"{name}.log").write_text(completed.stdout + completed.stderr)
     result = _read_run_results(settings.dbt_target_dir / "run_results.json")
     if completed.returncode != 0:
         detail = "; ".join(result.failures) if result.failures else _last_lines(completed.stdout)
-        raise BuildError(f"dbt {command} failed: {detail}")
+        raise BuildError(f"dbt {' '.join(command)} failed: {detail}")
     return result
 
 

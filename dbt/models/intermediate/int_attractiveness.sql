@@ -65,14 +65,18 @@ fits as (
     having count(*) >= 3
 )
 
+-- rounded to 6 decimals: far below what is shown, and free of floating-point noise
 select
     observations.municipality_code,
     observations.year,
-    observations.migration_3y_pct,
-    observations.job_growth_3y_pct,
-    fits.intercept + fits.slope * observations.job_growth_3y_pct as predicted_migration_3y_pct,
-    observations.migration_3y_pct - (fits.intercept + fits.slope * observations.job_growth_3y_pct)
-        as attractiveness_residual,
+    round(observations.migration_3y_pct, 6) as migration_3y_pct,
+    round(observations.job_growth_3y_pct, 6) as job_growth_3y_pct,
+    round(fits.intercept + fits.slope * observations.job_growth_3y_pct, 6)
+        as predicted_migration_3y_pct,
+    round(
+        observations.migration_3y_pct - (fits.intercept + fits.slope * observations.job_growth_3y_pct),
+        6
+    ) as attractiveness_residual,
     fits.slope,
     fits.intercept,
     fits.municipalities

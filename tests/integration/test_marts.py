@@ -1,0 +1,182 @@
+"""The marts on the embedded sample, checked against numbers computed here from the raw tables."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from helpers import SAMPLE_DIR
+
+from flows import pipeline
+from flows.transform import run_dbt
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory, monkeypatch_module):
+    home = tmp_path_factory.mktemp("marts")
+    monkeypatch_module.setenv("BYMONITOR_HOME", str(home))
+    from flows.settings import Settings
+
+    settings = Settings()
+    pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
+    for source in ("survey", "interviews"):
+        pipeline.ingest_sample_people(settings, source)
+    pipeline.build(settings)
+    return settings, Reader(settings.warehouse_path)
+
+
+class Reader:
+    """Opens the warehouse read-only for each query, so dbt can still write between tests."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+
+    def execute(self, sql: str, params=()):
+        con = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return _Result(con.execute(sql, list(params)).fetchall())
+        finally:
+            con.close()
+
+
+class _Result:
+    def __init__(self, rows) -> None:
+        self.rows = rows
+
+    def fetchall(self):
+        return self.rows
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def one(con, sql: str, *params):
+    return con.execute(sql, list(params)).fetchone()
+
+
+def indicator(con, geo_level: str, geo_code: str, year: int, indicator_id: str) -> float | None:
+    return one(
+        con,
+        "select value from marts.fct_indicator_values where geo_level = ? and geo_code = ? "
+        "and year = ? and indicator_id = ?",
+        geo_level, geo_code, year, indicator_id,
+    )[0]  # fmt: skip
+
+
+def test_share_aged_67_plus_in_bodo_matches_the_raw_cells(warehouse):
+    _, con = warehouse
+    old, total = one(
+        con,
+        "select sum(value) filter (where dims->>'Alder' in ('F318', 'F319', 'F320')), sum(value) "
+        "from raw.statbank_cells where table_id = '07459' and region_code = 'K-1804' "
+        "and time_code = '2022'",
+    )
+    assert total == 52803
+    assert indicator(con, "town", "bodo", 2022, "share_age_67_plus") == pytest.approx(
+        100 * old / total
+    )
+
+
+def test_county_births_per_1000_use_the_countys_own_numerator_and_denominator(warehouse):
+    _, con = warehouse
+    births = one(
+        con,
+        "select value from raw.statbank_cells where table_id = '06913' and region_code = 'F_18' "
+        "and contents_code = 'Levende' and time_code = '2022'",
+    )[0]
+    population = one(
+        con,
+        "select sum(value) from raw.statbank_cells where table_id = '07459' "
+        "and region_code = 'F-18' and time_code = '2022'",
+    )[0]
+    assert indicator(con, "county", "18", 2022, "births_per_1000") == pytest.approx(
+        1000 * births / population
+    )
+
+
+def test_a_regions_rate_is_its_summed_numerator_over_its_summed_denominator(warehouse):
+    _, con = warehouse
+    lofoten = ("K-1856", "K-1857", "K-1859", "K-1860", "K-1865", "K-1874")
+    private, total = one(
+        con,
+        "select sum(value) filter (where dims->>'Sektor' = 'A+B+D+E.0-1+9'), sum(value) "
+        f"from raw.statbank_cells where table_id = '13472' and region_code in {lofoten} "
+        "and time_code = '2021'",
+    )
+    assert indicator(con, "region", "Lofoten", 2021, "private_sector_job_share") == pytest.approx(
+        100 * private / total
+    )
+
+
+def test_survey_means_match_the_raw_answers_and_n_counts_real_answers(warehouse):
+    _, con = warehouse
+    mean, n = one(
+        con,
+        "select avg(value::double), count(*) from raw.survey_answers a "
+        "join raw.survey_respondents r using (wave, respondent_key) "
+        "where r.town_id = 'narvik' and a.wave = 2024 and a.item_id = 'arena_knowledge_links' "
+        "and a.value between '1' and '5'",
+    )
+    row = one(
+        con,
+        "select value, n, is_suppressed from marts.survey_town_summary where wave = 2024 "
+        "and town_id = 'narvik' and item_id = 'arena_knowledge_links' "
+        "and measure = 'mean_agreement'",
+    )
+    assert row == (pytest.approx(mean), n, False)
+
+
+def test_every_headline_indicator_has_a_value_or_a_reason_for_every_town_and_year(warehouse):
+    _, con = warehouse
+    headline = [r[0] for r in con.execute(
+        "select indicator_id from marts.dim_indicator where is_headline").fetchall()]  # fmt: skip
+    assert "population" in headline and "vekstkraft_index" in headline
+    years = one(con, "select count(distinct time_code) from raw.statbank_cells "
+                     "where table_id = '07459'")[0]  # fmt: skip
+    counts = one(
+        con,
+        "select count(*), count(*) filter (where value is null and status is null) "
+        "from marts.fct_indicator_values where geo_level = 'town' and indicator_id in "
+        "(select indicator_id from marts.dim_indicator where is_headline)",
+    )
+    assert counts == (10 * len(headline) * years, 0)
+
+
+def test_narvik_has_no_figures_before_its_2020_borders(warehouse):
+    _, con = warehouse
+    rows = con.execute(
+        "select distinct status from marts.fct_indicator_values where geo_level = 'town' "
+        "and geo_code = 'narvik' and year = 2015 and indicator_id in "
+        "('population', 'jobs_workplace', 'share_higher_education')"
+    ).fetchall()
+    assert rows == [("series_break",)]
+
+
+def test_the_vekstkraft_index_is_scaled_0_to_100_and_ranked(warehouse):
+    _, con = warehouse
+    rows = con.execute(
+        "select index_0_100, rank from marts.vekstkraft_index where year = 2024 order by rank"
+    ).fetchall()
+    assert len(rows) == 10
+    assert rows[0] == (100.0, 1) and rows[-1][0] == 0.0
+    assert [r[1] for r in rows] == list(range(1, 11))
+
+
+def test_no_mart_holds_a_pseudonym_or_personal_key(warehouse):
+    _, con = warehouse
+    columns = con.execute(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts'"
+    ).fetchall()
+    assert not [c for t, c in columns if c.endswith("_key") or "respondent" in c or "email" in c]
+
+
+def test_dbt_docs_generate_works(warehouse):
+    settings, _ = warehouse
+    run_dbt(settings, "docs", "generate")
+    assert (settings.dbt_target_dir / "catalog.json").exists()
