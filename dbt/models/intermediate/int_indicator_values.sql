@@ -2,3 +2,5 @@
 select * from {{ ref('int_indicator_values_statbank') }}
 union all
 select * from {{ ref('int_indicator_values_derived') }}
+union all
+select * from {{ ref('int_jobs_by_industry') }}

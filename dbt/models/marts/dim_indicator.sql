@@ -51,3 +51,21 @@ select
         || '("don''t know" and empty answers do not count). Fewer than 5 answers are not shown.'
 from survey_items
 inner join survey_measures using (item_type)
+
+union all
+
+select
+    'job_share__' || nace_code,
+    'Andel arbeidsplasser: ' || label_nb,
+    'Share of jobs: ' || label_en,
+    'percent',
+    'labour_business',
+    null,
+    1,
+    false,
+    0.0,
+    100.0,
+    '13470',
+    'Sysselsatte etter arbeidssted i næringen (' || label_nb || ') i prosent av alle sysselsatte etter arbeidssted.',
+    'Employed persons by place of work in the industry (' || label_en || ') in percent of all.'
+from {{ ref('nace_groups') }}
