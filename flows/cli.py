@@ -218,11 +218,11 @@ def check(year: YearOption = None) -> None:
 
 def _print_checks(result) -> None:
     table = Table(title=f"quality gate for {result.report_year}")
-    for column in ("suite", "check", "severity", "result"):
+    for column in ("suite", "check", "severity", "result", "unexpected / observed"):
         table.add_column(column)
     for c in result.checks:
-        verdict = "[green]passed[/]" if c.success else f"[red]failed[/]: {c.observed}"
-        table.add_row(c.suite, c.description["en"], c.severity, verdict)
+        verdict = "[green]passed[/]" if c.success else "[red]FAILED[/]"
+        table.add_row(c.suite, c.description["en"], c.severity, verdict, c.observed)
     out.print(table)
 
 

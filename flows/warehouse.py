@@ -36,6 +36,12 @@ create table if not exists raw._rejects (
     value       varchar,         -- never an identity: those appear as their pseudonym
     reason      varchar not null
 );
+create table if not exists raw.statbank_tables (
+    table_id   varchar primary key,  -- the catalogue as of the last StatBank load
+    status     varchar,
+    first_year integer,
+    lag_years  integer
+);
 create table if not exists raw.survey_respondents (
     load_id        varchar not null,
     wave           integer not null,

@@ -90,6 +90,7 @@ def load_file(
             "contents_code, dims::json, value, status from incoming_cells"
         )
         con.unregister("incoming_cells")
+        _refresh_catalogue(con)
         record_load(
             con,
             load_id=load_id,
@@ -107,3 +108,17 @@ def load_file(
         con.rollback()
         raise
     return LoadResult(path.name, load_id, sha, len(frame), 0, skipped=False)
+
+
+def _refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the table catalogue beside the cells: the quality gate's freshness check reads it."""
+    from flows.ingest.statbank_catalogue import load_catalogue
+
+    con.execute("delete from raw.statbank_tables")
+    con.executemany(
+        "insert into raw.statbank_tables values (?, ?, ?, ?)",
+        [
+            (t.table_id, t.status, int(t.spec["first_year"]), int(t.spec.get("lag_years", 0)))
+            for t in load_catalogue().values()
+        ],
+    )

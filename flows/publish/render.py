@@ -122,6 +122,7 @@ def build_pages(
         for load in data.loads
     ]
     common = {
+        "root": "",
         "year": year,
         "start": start,
         "towns": towns,
@@ -138,6 +139,7 @@ def build_pages(
         ),
     }
     pages = {"index.html": env.get_template("index.html").render(**common, bars=bars)}
+    pages["quality"] = env.get_template("quality.html").render(**{**common, "root": "../"})
     for town in towns:
         pages[f"{town['town_id']}.html"] = env.get_template("town.html").render(**common, town=town)
     return pages
@@ -167,6 +169,7 @@ def publish(
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
     try:
+        quality_page = pages.pop("quality")
         for name, html in pages.items():
             (staging / name).write_text(html, encoding="utf-8")
         shutil.copytree(settings.static_dir, staging / "static")
@@ -174,7 +177,8 @@ def publish(
         for name in ("towns", "town_population", "area_population"):
             _write_csv(staging / "data" / f"{name}.csv", getattr(data, name))
         (staging / "quality").mkdir()
-        (staging / "quality" / "gate.json").write_text(gate.to_json(), encoding="utf-8")
+        (staging / "quality" / "quality.json").write_text(gate.to_json(), encoding="utf-8")
+        (staging / "quality" / "index.html").write_text(quality_page, encoding="utf-8")
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         manifest = {
             "report_year": year,

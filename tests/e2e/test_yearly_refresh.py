@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR, run_cli
+from helpers import SAMPLE_DIR, cell_positions, run_cli
 
 pytestmark = pytest.mark.e2e
 SAMPLE_INPUTS = [
@@ -129,3 +130,25 @@ def test_errors_are_one_sentence_and_exit_non_zero(tmp_path):
     assert completed.returncode == 1
     assert "no such file" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(first_run, tmp_path):
+    home, _ = first_run
+    report = home / "reports" / "published" / "2024"
+    before = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
+    broken = tmp_path / "sample"
+    shutil.copytree(SAMPLE_DIR.parent, broken)
+    document = json.loads((broken / "statbank" / "07459.json").read_text(encoding="utf-8"))
+    for position in cell_positions(document, Region="K-1804", Tid="2022"):
+        document["value"][position] = 0
+    (broken / "statbank" / "07459.json").write_text(json.dumps(document), encoding="utf-8")
+    env = {"BYMONITOR_SAMPLE_DIR": str(broken), "BYMONITOR_PSEUDONYM_KEY": "k"}
+    completed = run_cli(home, "run", env=env)
+    assert completed.returncode == 1
+    assert "the quality gate failed" in completed.stderr
+    assert "Population is a positive number of persons" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    after = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
+    assert after == before
+    status = run_cli(home, "status").stdout
+    assert "last run:  failed" in status and "check    failed" in status

@@ -92,12 +92,23 @@ union all
 
 select
     'town',
-    towns.town_id,
-    attractiveness.year,
+    population.geo_code,
+    population.year,
     'attractiveness_residual',
     attractiveness.attractiveness_residual,
     attractiveness.migration_3y_pct,
     null,
-    null
-from {{ ref('int_attractiveness') }} as attractiveness
-inner join {{ ref('towns') }} as towns using (municipality_code)
+    case
+        when attractiveness.attractiveness_residual is not null then null
+        -- the three-year window reaches back before the municipality's present borders
+        when breaks.first_comparable_year > population.year - 3 then 'series_break'
+        else 'missing_at_source'
+    end
+from statbank as population
+inner join {{ ref('towns') }} as towns on population.geo_code = towns.town_id
+left join {{ ref('int_attractiveness') }} as attractiveness
+    on attractiveness.municipality_code = towns.municipality_code
+    and attractiveness.year = population.year
+left join {{ ref('series_breaks') }} as breaks
+    on breaks.municipality_code = towns.municipality_code
+where population.geo_level = 'town'

@@ -41,8 +41,11 @@ select
     town_id,
     year,
     eligible_score as score,
-    100.0 * (eligible_score - min(eligible_score) over by_year)
-        / nullif(max(eligible_score) over by_year - min(eligible_score) over by_year, 0) as index_0_100,
+    round(
+        100.0 * (eligible_score - min(eligible_score) over by_year)
+        / nullif(max(eligible_score) over by_year - min(eligible_score) over by_year, 0),
+        6
+    ) as index_0_100,
     case when eligible_score is not null
         then rank() over (partition by year order by eligible_score desc nulls last) end as rank,
     weight_covered,

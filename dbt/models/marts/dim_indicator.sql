@@ -26,6 +26,7 @@ select
     is_headline,
     min_value::double as min_value,
     max_value::double as max_value,
+    max_change_1y_pct::double as max_change_1y_pct,
     source_tables,
     definition_nb,
     definition_en
@@ -44,6 +45,7 @@ select
     false,
     survey_measures.min_value,
     survey_measures.max_value,
+    null,
     'survey',
     survey_measures.measure_nb || ' blant næringslivslederne i byen som svarte på spørsmålet '
         || '(«vet ikke» og tomme svar teller ikke). Færre enn 5 svar vises ikke.',
@@ -65,6 +67,7 @@ select
     false,
     0.0,
     100.0,
+    null,
     '13470',
     'Sysselsatte etter arbeidssted i næringen (' || label_nb || ') i prosent av alle sysselsatte etter arbeidssted.',
     'Employed persons by place of work in the industry (' || label_en || ') in percent of all.'

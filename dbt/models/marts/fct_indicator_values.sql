@@ -62,6 +62,7 @@ select
     coalesce(all_values.is_suppressed, false) as is_suppressed,
     case
         when all_values.value is not null then null
+        when all_values.indicator_id is null then 'no_data'  -- nothing was loaded for it
         else coalesce(all_values.status, 'missing_at_source')
     end as status
 from spine
