@@ -22,6 +22,8 @@ def _rows(settings, sql: str):
 @pytest.fixture
 def built(settings):
     pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
+    for source in ("survey", "interviews"):
+        pipeline.ingest_sample_people(settings, source)
     pipeline.build(settings)
     return settings
 
