@@ -43,3 +43,17 @@ class Formatter:
         return format_date(
             value, format="d. MMMM y" if self.locale == "nb_NO" else "d MMMM y", locale=self.locale
         )
+
+
+UNIT_SUFFIX = {"percent": "\u00a0%", "percentage_points": "\u00a0pp"}
+
+
+def format_indicator(
+    fmt: Formatter, value: float | None, unit: str, decimals: int | None, signed: bool = False
+) -> str:
+    """An indicator value in its unit: persons as whole numbers, percent with %, etc."""
+    if value is None:
+        return MISSING
+    places = 0 if unit == "persons" else (decimals if decimals is not None else 1)
+    text = fmt.signed(value, places) if signed else fmt.number(value, places)
+    return text + UNIT_SUFFIX.get(unit, "")

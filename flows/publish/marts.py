@@ -12,17 +12,44 @@ from flows.warehouse import WarehouseMissing, sqlalchemy_url
 
 Row = dict[str, Any]
 
+# Every mart the report reads (and publishes as CSV, XLSX and in the DuckDB copy), with order.
+MARTS = {
+    "dim_town": "sort_order",
+    "dim_indicator": "indicator_id",
+    "fct_indicator_values": "geo_level, geo_code, indicator_id, year",
+    "town_profile": "town_id, year",
+    "town_strengths_weaknesses": "town_id, year, kind, position",
+    "survey_town_summary": "wave, town_id, item_id, measure",
+    "interview_coverage": "wave, town_id, category_type, category",
+    "regional_summary": "town_id, year",
+    "county_centralisation": "year",
+    "vekstkraft_index": "year, rank",
+    "town_population": "town_id, year",
+    "area_population": "area_id, year",
+    "source_loads": "source, table_id, loaded_at",
+}
+
 
 @dataclass(frozen=True)
 class ReportData:
-    towns: list[Row]
-    town_population: list[Row]
-    area_population: list[Row]
-    loads: list[Row]
+    marts: dict[str, list[Row]]
 
-    def latest_year(self) -> int | None:
-        years = [r["year"] for r in self.town_population if r["value_status"] == "ok"]
-        return max(years) if years else None
+    # ---- the tables the report uses most, by name
+    @property
+    def towns(self) -> list[Row]:
+        return self.marts["dim_town"]
+
+    @property
+    def town_population(self) -> list[Row]:
+        return self.marts["town_population"]
+
+    @property
+    def area_population(self) -> list[Row]:
+        return self.marts["area_population"]
+
+    @property
+    def loads(self) -> list[Row]:
+        return self.marts["source_loads"]
 
     def town_series(self, town_id: str) -> list[Row]:
         return [r for r in self.town_population if r["town_id"] == town_id]
@@ -30,13 +57,18 @@ class ReportData:
     def area_series(self, area_id: str) -> list[Row]:
         return [r for r in self.area_population if r["area_id"] == area_id]
 
+    def indicators(self) -> dict[str, Row]:
+        return {r["indicator_id"]: r for r in self.marts["dim_indicator"]}
 
-MART_QUERIES = {
-    "towns": "select * from marts.dim_town order by sort_order",
-    "town_population": "select * from marts.town_population order by town_id, year",
-    "area_population": "select * from marts.area_population order by area_id, year",
-    "loads": "select * from marts.source_loads order by source, table_id, loaded_at",
-}
+    def values(self) -> dict[tuple[str, str, int, str], Row]:
+        """fct_indicator_values keyed by (geo_level, geo_code, year, indicator_id)."""
+        return {
+            (r["geo_level"], r["geo_code"], r["year"], r["indicator_id"]): r
+            for r in self.marts["fct_indicator_values"]
+        }
+
+    def rows(self, mart: str, **where: Any) -> list[Row]:
+        return [r for r in self.marts[mart] if all(r.get(k) == v for k, v in where.items())]
 
 
 def read_report_data(warehouse: Path) -> ReportData:
@@ -46,10 +78,15 @@ def read_report_data(warehouse: Path) -> ReportData:
     engine = create_engine(sqlalchemy_url(warehouse), connect_args={"read_only": True})
     try:
         with engine.connect() as con:
-            tables = {
-                name: [dict(row) for row in con.execute(text(query)).mappings()]
-                for name, query in MART_QUERIES.items()
+            marts = {
+                name: [
+                    dict(row)
+                    for row in con.execute(
+                        text(f"select * from marts.{name} order by {order}")
+                    ).mappings()
+                ]
+                for name, order in MARTS.items()
             }
     finally:
         engine.dispose()
-    return ReportData(**tables)
+    return ReportData(marts)

@@ -19,10 +19,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from flows import __version__
 from flows.errors import BymonitorError
 from flows.gate import GateResult
+from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
+from flows.publish.context import Context, methods_page, region_page, town_page
+from flows.publish.downloads import write_csvs, write_duckdb_copy, write_workbook
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
+from flows.publish.pdf import write_pdf
 from flows.settings import Settings
 
 
@@ -45,6 +49,12 @@ class Messages(dict):
 
     def __call__(self, key: str, **values: Any) -> str:
         return self[key].format(**values)
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(f"no message {key!r}") from None
 
 
 def load_messages(settings: Settings, lang: str) -> Messages:
@@ -71,13 +81,16 @@ def _point(rows: list[dict], year: int) -> dict | None:
 def build_pages(
     data: ReportData, gate: GateResult, year: int, settings: Settings, lang: str
 ) -> dict[str, str]:
-    """Every HTML page of the report by file name."""
+    """Every HTML page of the report by file name, plus "quality" and "print" (for the PDF)."""
     fmt, t = Formatter(lang), load_messages(settings, lang)
     env = _environment(settings, fmt, t)
+    ctx = Context(data, year, fmt, t, lang)
+    ctx.theme_labels = {
+        code: labels[lang] for code, labels in interview_scales()["themes"].values.items()
+    }
     start = year - settings.history_years
     period = range(start, year + 1)
-    nordland = data.area_series("nordland")
-    nordland_now = _point(nordland, year) or {}
+    nordland_now = _point(data.area_series("nordland"), year) or {}
     towns = []
     for town in data.towns:
         series = data.town_series(town["town_id"])
@@ -99,18 +112,20 @@ def build_pages(
                 ),
             }
         )
+    for town in towns:
+        town["page"] = town_page(ctx, town)
     areas = [
         {"area_id": a, "name": rows[0]["area_name"], "now": _point(rows, year) or {}}
         for a in ("nordland", "norge")
         if (rows := data.area_series(a))
     ]
-    bars = charts.change_bars(
+    bars = charts.ranked_bars(
         [(tw["town_name"], tw["now"].get("change_10y_pct"), False) for tw in towns]
         + [(a["name"], a["now"].get("change_10y_pct"), True) for a in areas],
         t("chart_change_10y", start=year - 10, year=year),
+        t.percent,
         fmt.locale,
     )
-    published = fmt.day(datetime.now(UTC).date())
     catalogue = load_catalogue()
     sources = [
         {
@@ -121,6 +136,7 @@ def build_pages(
         }
         for load in data.loads
     ]
+    weights = {r["indicator_id"]: r["weight"] for r in _index_weights(settings)}
     common = {
         "root": "",
         "year": year,
@@ -128,7 +144,7 @@ def build_pages(
         "towns": towns,
         "areas": areas,
         "gate": gate,
-        "published": published,
+        "published": fmt.day(datetime.now(UTC).date()),
         "any_not_available": any(
             r["value_status"] == "not_available" for tw in towns for r in tw["period_rows"]
         ),
@@ -137,21 +153,26 @@ def build_pages(
         "any_synthetic": any(
             x["value_origin"] in ("synthetic", "official_totals") for x in sources
         ),
+        "region": region_page(ctx, towns),
+        "methods": methods_page(ctx, weights),
+        "bars": bars,
     }
-    pages = {"index.html": env.get_template("index.html").render(**common, bars=bars)}
-    pages["quality"] = env.get_template("quality.html").render(**{**common, "root": "../"})
+    pages = {
+        "index.html": env.get_template("index.html").render(**common),
+        "region.html": env.get_template("region.html").render(**common),
+        "methods.html": env.get_template("methods.html").render(**common),
+    }
     for town in towns:
         pages[f"{town['town_id']}.html"] = env.get_template("town.html").render(**common, town=town)
+    pages["quality"] = env.get_template("quality.html").render(**{**common, "root": "../"})
+    pages["print"] = env.get_template("print.html").render(**common)
     return pages
 
 
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        if not rows:
-            return
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+def _index_weights(settings: Settings) -> list[dict]:
+    with (settings.dbt_project_dir / "seeds" / "index_weights.csv").open(encoding="utf-8") as f:
+        return [{"indicator_id": r["indicator_id"], "weight": float(r["weight"])}
+                for r in csv.DictReader(f)]  # fmt: skip
 
 
 def _sha256(path: Path) -> str:
@@ -169,16 +190,17 @@ def publish(
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
     try:
-        quality_page = pages.pop("quality")
+        quality_page, print_page = pages.pop("quality"), pages.pop("print")
         for name, html in pages.items():
             (staging / name).write_text(html, encoding="utf-8")
         shutil.copytree(settings.static_dir, staging / "static")
-        (staging / "data").mkdir()
-        for name in ("towns", "town_population", "area_population"):
-            _write_csv(staging / "data" / f"{name}.csv", getattr(data, name))
+        write_csvs(data, staging / "data")
+        write_workbook(data, staging / "data" / "bymonitor.xlsx")
+        write_duckdb_copy(settings.warehouse_path, staging / "bymonitor.duckdb")
         (staging / "quality").mkdir()
         (staging / "quality" / "quality.json").write_text(gate.to_json(), encoding="utf-8")
         (staging / "quality" / "index.html").write_text(quality_page, encoding="utf-8")
+        write_pdf(print_page, staging, staging / "report.pdf")
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         manifest = {
             "report_year": year,

@@ -1,0 +1,487 @@
+"""What each page of the report shows: view models built from the marts (no SQL, no HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import mean
+from typing import Any
+
+from flows.publish import charts
+from flows.publish.formatting import Formatter, format_indicator
+from flows.publish.marts import ReportData
+
+HEADLINE_TABLE = [
+    "population",
+    "population_change_10y_pct",
+    "share_age_67_plus",
+    "net_domestic_migration_per_1000",
+    "job_coverage_ratio",
+    "share_higher_education",
+    "vekstkraft_index",
+]
+AGE_GROUPS = [
+    ("age_0_19", "share_age_0_19"),
+    ("age_20_66", "share_age_20_66"),
+    ("age_67_plus", "share_age_67_plus"),
+    ("age_80_plus", "share_age_80_plus"),
+]
+COMPONENTS = [
+    ("series_births", "births_per_1000"),
+    ("series_deaths", "deaths_per_1000"),
+    ("series_net_domestic", "net_domestic_migration_per_1000"),
+    ("series_net_international", "net_international_migration_per_1000"),
+]
+
+
+@dataclass
+class Figure:
+    """A chart with its accessible description and source line."""
+
+    svg: str
+    alt: str
+    source: str
+
+
+class Context:
+    """Looks up values and formats them for one report year and language."""
+
+    def __init__(self, data: ReportData, year: int, fmt: Formatter, t: Any, lang: str) -> None:
+        self.data, self.year, self.fmt, self.t, self.lang = data, year, fmt, t, lang
+        self.catalogue = data.indicators()
+        self.facts = data.values()
+
+    def value(self, level: str, code: str, indicator: str, year: int | None = None) -> float | None:
+        row = self.facts.get((level, code, year or self.year, indicator))
+        return row["value"] if row else None
+
+    def name(self, indicator: str) -> str:
+        return self.catalogue[indicator][f"name_{self.lang}"]
+
+    def show(self, indicator: str, value: float | None, signed: bool = False) -> str:
+        entry = self.catalogue[indicator]
+        return format_indicator(self.fmt, value, entry["unit"], entry["decimals"], signed)
+
+    def source(self, indicator: str) -> str:
+        return self.t("chart_source", tables=self.catalogue[indicator]["source_tables"])
+
+    def figure(self, svg: str, alt: str, source: str) -> Figure:
+        return Figure(svg, alt, source)
+
+
+def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
+    t, year = ctx.t, ctx.year
+    side_by_side = {
+        "columns": [ctx.name(i) for i in HEADLINE_TABLE],
+        "rows": [
+            {
+                "name": town["town_name"],
+                "href": f"{town['town_id']}.html",
+                "comparison": False,
+                "cells": [
+                    ctx.show(i, ctx.value("town", town["town_id"], i)) for i in HEADLINE_TABLE
+                ],
+            }
+            for town in towns
+        ]
+        + [
+            {
+                "name": name,
+                "href": None,
+                "comparison": True,
+                "cells": [ctx.show(i, ctx.value(level, code, i)) for i in HEADLINE_TABLE],
+            }
+            for level, code, name in (("county", "18", "Nordland"), ("country", "NO", "Norge"))
+        ],
+    }
+    centralisation = ctx.data.marts["county_centralisation"]
+    chart_rows = [
+        {"year": r["year"], "series": t.series_ten_towns, "value": r["share_in_ten_towns_pct"]}
+        for r in centralisation
+    ] + [
+        {"year": r["year"], "series": t.series_bodo, "value": r["share_in_bodo_pct"]}
+        for r in centralisation
+    ]
+    centralisation_figure = ctx.figure(
+        charts.lines(chart_rows, t.chart_centralisation, t.percent, ctx.fmt.locale),
+        t.chart_centralisation,
+        ctx.source("county_share_in_ten_towns"),
+    )
+    now = next((r for r in centralisation if r["year"] == year), {})
+    regions = sorted({town["region_name"] for town in ctx.data.towns})
+    region_rows = [
+        {
+            "name": region,
+            "population": ctx.show("population", ctx.value("region", region, "population")),
+            "change": ctx.show(
+                "population_change_10y_pct",
+                ctx.value("region", region, "population_change_10y_pct"),
+                signed=True,
+            ),
+            "share": ctx.show(
+                "share_of_county_population",
+                ctx.value("region", region, "share_of_county_population"),
+            ),
+        }
+        for region in regions
+    ]
+    return {
+        "side_by_side": side_by_side,
+        "centralisation": centralisation_figure,
+        "centralisation_now": {
+            "ten": ctx.show("county_share_in_ten_towns", now.get("share_in_ten_towns_pct")),
+            "bodo": ctx.show("county_share_in_bodo", now.get("share_in_bodo_pct")),
+            "index": ctx.show("county_concentration_index", now.get("concentration_index")),
+        },
+        "regions": region_rows,
+        "vekstkraft": vekstkraft_figure(ctx),
+    }
+
+
+def vekstkraft_figure(ctx: Context) -> Figure:
+    ranking = [r for r in ctx.data.rows("vekstkraft_index", year=ctx.year) if r["rank"]]
+    title = ctx.t("chart_vekstkraft", year=ctx.year)
+    svg = charts.ranked_bars(
+        [(r["town_name"], r["index_0_100"], False) for r in ranking], title, "0–100", ctx.fmt.locale
+    )
+    alt = (
+        title
+        + ": "
+        + ", ".join(
+            f"{r['rank']}. {r['town_name']} ({ctx.fmt.number(r['index_0_100'])})" for r in ranking
+        )
+    )
+    return ctx.figure(svg, alt, ctx.source("vekstkraft_index"))
+
+
+def town_page(ctx: Context, town: dict) -> dict[str, Any]:
+    code, t, year = town["town_id"], ctx.t, ctx.year
+    return {
+        "narrative": narrative(ctx, town),
+        "figures": [
+            population_index_figure(ctx, town),
+            age_figure(ctx, town),
+            components_figure(ctx, town),
+            industry_figure(ctx, town),
+        ],
+        "strengths": _standouts(ctx, code, "strength"),
+        "weaknesses": _standouts(ctx, code, "weakness"),
+        "survey": survey_section(ctx, town),
+        "interviews": interview_section(ctx, code),
+        "regional": {
+            "share_of_region": ctx.fmt.percent(
+                next(
+                    (
+                        r["share_of_region_pct"]
+                        for r in ctx.data.rows("regional_summary", town_id=code, year=year)
+                    ),
+                    None,
+                ),
+                signed=False,
+            ),
+            "share_of_county": ctx.show(
+                "share_of_county_population", ctx.value("town", code, "share_of_county_population")
+            ),
+            "job_coverage": ctx.show(
+                "job_coverage_ratio", ctx.value("town", code, "job_coverage_ratio")
+            ),
+            "net_commuting": ctx.fmt.signed(
+                next(
+                    (
+                        r["net_commuting"]
+                        for r in ctx.data.rows("regional_summary", town_id=code, year=year)
+                    ),
+                    None,
+                )
+            ),
+            "region": town["region_name"],
+        },
+        "t": t,
+    }
+
+
+def narrative(ctx: Context, town: dict) -> list[str]:
+    """Plain sentences with the town's most important facts; every number from the marts."""
+    t, fmt, code, year = ctx.t, ctx.fmt, town["town_id"], ctx.year
+    name = town["town_name"]
+    sentences = []
+    population = ctx.value("town", code, "population")
+    if population is not None:
+        sentences.append(
+            t("narrative_population", town=name, population=fmt.number(population), year=year)
+        )
+    change = ctx.value("town", code, "population_change_10y_pct")
+    if change is not None:
+        sentences.append(
+            t(
+                "narrative_change_10y",
+                change=_more_or_fewer(t, fmt, change),
+                nordland=fmt.percent(ctx.value("county", "18", "population_change_10y_pct")),
+                norway=fmt.percent(ctx.value("country", "NO", "population_change_10y_pct")),
+            )
+        )
+    elif (base := _first_comparable_year(ctx, code)) and population is not None:
+        first = ctx.value("town", code, "population", base)
+        if first:
+            sentences.append(
+                t("narrative_change_10y_break", change=fmt.percent(100 * (population / first - 1)))
+            )
+    old = ctx.value("town", code, "share_age_67_plus")
+    if old is not None:
+        sentences.append(
+            t(
+                "narrative_old",
+                share=ctx.show("share_age_67_plus", old),
+                nordland=ctx.show(
+                    "share_age_67_plus", ctx.value("county", "18", "share_age_67_plus")
+                ),
+            )
+        )
+    migration_year = _latest_year_with(ctx, "town", code, "net_domestic_migration_per_1000")
+    if migration_year:
+        rate = ctx.value("town", code, "net_domestic_migration_per_1000", migration_year)
+        sentences.append(
+            t(
+                "narrative_migration",
+                rate=fmt.number(rate, 1) if rate is not None else "–",
+                year=migration_year,
+            )
+        )
+    coverage = ctx.value("town", code, "job_coverage_ratio")
+    if coverage is not None:
+        pull = t.narrative_pull_in if coverage > 1 else t.narrative_pull_out
+        sentences.append(t("narrative_coverage", coverage=fmt.number(coverage, 2), pull=pull))
+    rank = next(
+        (r["rank"] for r in ctx.data.rows("vekstkraft_index", town_id=code, year=year)), None
+    )
+    if rank:
+        sentences.append(t("narrative_vekstkraft", town=name, rank=rank, year=year))
+    return sentences
+
+
+def _more_or_fewer(t: Any, fmt: Formatter, change: float) -> str:
+    pct = fmt.percent(abs(change), signed=False)
+    if round(change, 1) == 0:
+        return t.narrative_same
+    return t("narrative_more", pct=pct) if change > 0 else t("narrative_fewer", pct=pct)
+
+
+def _first_comparable_year(ctx: Context, code: str) -> int | None:
+    years = [r["year"] for r in ctx.data.town_series(code) if r["value_status"] == "ok"]
+    return min(years) if years else None
+
+
+def _latest_year_with(ctx: Context, level: str, code: str, indicator: str) -> int | None:
+    years = [
+        y
+        for (lv, c, y, i), r in ctx.facts.items()
+        if lv == level and c == code and i == indicator and r["value"] is not None and y <= ctx.year
+    ]
+    return max(years) if years else None
+
+
+def population_index_figure(ctx: Context, town: dict) -> Figure:
+    t, code = ctx.t, town["town_id"]
+    base = _first_comparable_year(ctx, code) or ctx.year
+    series = [
+        (town["town_name"], "town", code),
+        ("Nordland", "county", "18"),
+        ("Norge", "country", "NO"),
+    ]
+    rows = []
+    for label, level, geo in series:
+        start = ctx.value(level, geo, "population", base)
+        for year in range(base, ctx.year + 1):
+            value = ctx.value(level, geo, "population", year)
+            index = 100 * value / start if value is not None and start else None
+            rows.append({"year": year, "series": label, "value": index})
+    title = t("chart_population_index", base=base)
+    svg = charts.lines(rows, title, t("population_index", base=base), ctx.fmt.locale)
+    last = {r["series"]: r["value"] for r in rows if r["year"] == ctx.year}
+    alt = title + ": " + ", ".join(f"{k} {ctx.fmt.number(v, 1)}" for k, v in last.items() if v)
+    return ctx.figure(svg, alt, ctx.source("population"))
+
+
+def age_figure(ctx: Context, town: dict) -> Figure:
+    t, code = ctx.t, town["town_id"]
+    rows = []
+    for label, indicator in AGE_GROUPS:
+        for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
+            rows.append(
+                {"category": t[label], "group": group, "value": ctx.value(level, geo, indicator)}
+            )
+    title = t("chart_age", year=ctx.year)
+    alt = (
+        title
+        + ": "
+        + "; ".join(
+            f"{r['category']} {r['group']} {ctx.fmt.percent(r['value'], signed=False)}"
+            for r in rows
+        )
+    )
+    return ctx.figure(
+        charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
+        alt,
+        ctx.source("share_age_67_plus"),
+    )
+
+
+def components_figure(ctx: Context, town: dict) -> Figure:
+    t, code = ctx.t, town["town_id"]
+    rows = [
+        {"year": year, "series": t[label], "value": ctx.value("town", code, indicator, year)}
+        for label, indicator in COMPONENTS
+        for year in range(ctx.year - 10, ctx.year + 1)
+    ]
+    title = t.chart_components
+    return ctx.figure(
+        charts.lines(rows, title, t.per_1000, ctx.fmt.locale, zero=True),
+        title,
+        ctx.t("chart_source", tables="06913, 09588, 07459"),
+    )
+
+
+def industry_figure(ctx: Context, town: dict) -> Figure:
+    t, code = ctx.t, town["town_id"]
+    year = _latest_year_with(ctx, "town", code, "jobs_workplace") or ctx.year
+    industries = [i for i in ctx.catalogue if i.startswith("job_share__")]
+    label = f"label_{ctx.lang}"
+    rows = []
+    for indicator in industries:
+        name = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
+        for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
+            rows.append(
+                {"category": name, "group": group, "value": ctx.value(level, geo, indicator, year)}
+            )
+    del label
+    title = t("chart_industry", year=year)
+    top = sorted(
+        (r for r in rows if r["group"] == town["town_name"] and r["value"]),
+        key=lambda r: -r["value"],
+    )[:3]
+    alt = (
+        title
+        + ": "
+        + ", ".join(f"{r['category']} {ctx.fmt.percent(r['value'], signed=False)}" for r in top)
+    )
+    return ctx.figure(
+        charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
+        alt,
+        ctx.source("jobs_workplace"),
+    )
+
+
+def _standouts(ctx: Context, code: str, kind: str) -> list[dict]:
+    rows = ctx.data.rows("town_strengths_weaknesses", town_id=code, year=ctx.year, kind=kind)
+    return [
+        {
+            "name": ctx.name(r["indicator_id"]),
+            "value": ctx.show(r["indicator_id"], r["value"]),
+            "median": ctx.show(r["indicator_id"], r["median_of_towns"]),
+        }
+        for r in sorted(rows, key=lambda r: r["position"])
+    ]
+
+
+def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
+    code, t = town["town_id"], ctx.t
+    waves = [r["wave"] for r in ctx.data.marts["survey_town_summary"] if r["wave"] <= ctx.year]
+    if not waves:
+        return None
+    wave = max(waves)
+    rows = ctx.data.rows("survey_town_summary", wave=wave)
+    label = f"item_label_{ctx.lang}"
+    items = []
+    chart_rows = []
+    for row in (r for r in rows if r["town_id"] == code and r["measure"] == "mean_agreement"):
+        others = [
+            r["value"]
+            for r in rows
+            if r["item_id"] == row["item_id"]
+            and r["measure"] == "mean_agreement"
+            and r["value"] is not None
+        ]
+        agree = next(
+            (
+                r
+                for r in rows
+                if r["town_id"] == code
+                and r["item_id"] == row["item_id"]
+                and r["measure"] == "share_agree"
+            ),
+            {},
+        )
+        average = mean(others) if others else None
+        items.append(
+            {
+                "label": row[label],
+                "mean": ctx.fmt.number(row["value"], 2)
+                if not row["is_suppressed"]
+                else t.suppressed,
+                "agree": ctx.fmt.percent(agree.get("value"), signed=False),
+                "average": ctx.fmt.number(average, 2),
+                "n": row["n"],
+            }
+        )
+        chart_rows += [
+            {"category": row[label], "group": town["town_name"], "value": row["value"]},
+            {"category": row[label], "group": t.series_ten_town_average, "value": average},
+        ]
+    innovation = [
+        {"label": r[label], "share": ctx.fmt.percent(r["value"], signed=False), "n": r["n"]}
+        for r in rows
+        if r["town_id"] == code and r["measure"] == "share_yes"
+    ]
+    respondents = max((i["n"] for i in items), default=0)
+    title = t("chart_survey", wave=wave)
+    figure = ctx.figure(
+        charts.grouped_bars(chart_rows, title, t.agreement, ctx.fmt.locale),
+        title,
+        t.chart_source_survey,
+    )
+    return {
+        "wave": wave,
+        "items": items,
+        "innovation": innovation,
+        "figure": figure,
+        "intro": t("perspective_conditions_intro", n=respondents, wave=wave),
+    }
+
+
+def interview_section(ctx: Context, code: str) -> dict[str, Any] | None:
+    rows = ctx.data.marts["interview_coverage"]
+    waves = [r["wave"] for r in rows if r["wave"] <= ctx.year and r["town_id"] == code]
+    if not waves:
+        return None
+    wave = max(waves)
+    mine = [r for r in rows if r["wave"] == wave and r["town_id"] == code]
+    count = sum(r["interviews"] for r in mine if r["category_type"] == "role")
+    themes = sorted(
+        (r for r in mine if r["category_type"] == "theme"), key=lambda r: -r["interviews"]
+    )
+    labels = ctx.theme_labels if hasattr(ctx, "theme_labels") else {}
+    return {
+        "intro": ctx.t("interviews_intro", count=count, wave=wave),
+        "themes": [(labels.get(r["category"], r["category"]), r["interviews"]) for r in themes],
+    }
+
+
+def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
+    shown = ", ".join(f"{ctx.name(i)} {ctx.fmt.number(w, 2)}" for i, w in weights.items())
+    return {
+        "indicators": [
+            {
+                "name": r[f"name_{ctx.lang}"],
+                "unit": r["unit"],
+                "definition": r[f"definition_{ctx.lang}"],
+                "source": r["source_tables"],
+            }
+            for r in ctx.data.marts["dim_indicator"]
+        ],
+        "paragraphs": [
+            ctx.t.method_aggregation,
+            ctx.t("method_vekstkraft", weights=shown),
+            ctx.t.method_attractiveness,
+            ctx.t.method_suppression,
+            ctx.t.method_breaks,
+        ],
+    }
