@@ -276,7 +276,8 @@ def run_gate(settings: Settings, report_year: int) -> GateResult:
         ExpectationConfiguration,
     )
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     suites = load_suites(settings.expectations_dir / "suites")
     with connect(settings.warehouse_path, read_only=True) as con:
         town_count = con.execute("select count(*) from marts.dim_town").fetchone()[0]

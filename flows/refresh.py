@@ -69,7 +69,10 @@ def yearly_refresh(year: int | None = None) -> str:
     with recorded_run(settings, year) as run:
         with run.stage("ingest") as stage:
             lines = ingest_task(settings) + ingest_people_task(settings)
-            stage.summary = f"{len(lines)} files: " + "; ".join(lines)
+            skipped = sum("already loaded" in line for line in lines)
+            stage.summary = (
+                f"{len(lines)} files: {len(lines) - skipped} loaded, {skipped} already loaded"
+            )
         with run.stage("build") as stage:
             stage.summary = build_task(settings)
         report_year = year or pipeline.latest_year(settings)
