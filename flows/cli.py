@@ -55,6 +55,15 @@ def _settings():
     return settings
 
 
+def _writing(settings):
+    """The writer lock for commands that write to the warehouse or the publications."""
+    from flows.lock import writer_lock
+
+    return writer_lock(
+        settings.lock_path, settings.lock_wait_s, lambda m: err.print(m, highlight=False)
+    )
+
+
 def _guard(func):
     """Turn expected errors into one sentence and exit code 1."""
     import functools
@@ -114,9 +123,15 @@ def ingest_statbank(
 ) -> None:
     """Load StatBank JSON-stat2 files into raw.statbank_cells (a file loaded before is skipped),
     or with --live fetch the catalogue's tables from the API, keep each answer and load it."""
-    from flows import pipeline
 
     settings = _settings()
+    with _writing(settings):
+        _ingest_statbank(settings, files, table, live, tables)
+
+
+def _ingest_statbank(settings, files, table, live, tables) -> None:
+    from flows import pipeline
+
     if live:
         if files:
             raise BymonitorError("give either files or --live, not both")
@@ -160,7 +175,9 @@ def ingest_survey(
     pseudonymised, bad rows kept in raw._rejects with their reason."""
     from flows import pipeline
 
-    _report_people(pipeline.ingest_survey(_settings(), files, wave, sheet))
+    settings = _settings()
+    with _writing(settings):
+        _report_people(pipeline.ingest_survey(settings, files, wave, sheet))
 
 
 @ingest_app.command("interviews")
@@ -174,7 +191,9 @@ def ingest_interviews(
     consent rejected, free text never read."""
     from flows import pipeline
 
-    _report_people(pipeline.ingest_interviews(_settings(), files, wave, sheet))
+    settings = _settings()
+    with _writing(settings):
+        _report_people(pipeline.ingest_interviews(settings, files, wave, sheet))
 
 
 @ingest_app.command("sample")
@@ -184,10 +203,12 @@ def ingest_sample() -> None:
     from flows import pipeline
 
     settings = _settings()
-    for result in pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings)):
-        out.print(result.describe(), highlight=False)
-    for source in ("survey", "interviews"):
-        _report_people(pipeline.ingest_sample_people(settings, source))
+    with _writing(settings):
+        files = pipeline.sample_statbank_files(settings)
+        for result in pipeline.ingest_statbank(settings, files):
+            out.print(result.describe(), highlight=False)
+        for source in ("survey", "interviews"):
+            _report_people(pipeline.ingest_sample_people(settings, source))
 
 
 @app.command()
@@ -196,7 +217,9 @@ def build() -> None:
     """Build the marts with dbt (`dbt build`: seeds, models and their tests)."""
     from flows import pipeline
 
-    out.print(pipeline.build(_settings()).describe(), highlight=False)
+    settings = _settings()
+    with _writing(settings):
+        out.print(pipeline.build(settings).describe(), highlight=False)
 
 
 @app.command()
@@ -206,12 +229,13 @@ def check(year: YearOption = None) -> None:
     from flows import pipeline
 
     settings = _settings()
-    report_year = year or pipeline.latest_year(settings)
-    try:
-        result = pipeline.check(settings, report_year)
-    except pipeline.GateFailed as exc:
-        _print_checks(exc.result)
-        raise
+    with _writing(settings):
+        report_year = year or pipeline.latest_year(settings)
+        try:
+            result = pipeline.check(settings, report_year)
+        except pipeline.GateFailed as exc:
+            _print_checks(exc.result)
+            raise
     _print_checks(result)
     out.print(result.describe(), highlight=False)
 
@@ -238,8 +262,10 @@ def publish(
     settings = _settings()
     if lang not in (None, "nb", "en"):
         raise BymonitorError(f"unknown language {lang!r}: use nb or en")
-    report_year = year or pipeline.latest_year(settings)
-    out.print(pipeline.publish_year(settings, report_year, lang).describe(), highlight=False)
+    with _writing(settings):
+        report_year = year or pipeline.latest_year(settings)
+        publication = pipeline.publish_year(settings, report_year, lang)
+    out.print(publication.describe(), highlight=False)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from flows import pipeline  # noqa: E402
+from flows.lock import writer_lock  # noqa: E402
 from flows.runlog import recorded_run  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 
@@ -66,7 +67,10 @@ def yearly_refresh(year: int | None = None) -> str:
     `year` defaults to the latest year the data supports. Returns the report's index page.
     """
     settings = get_settings()
-    with recorded_run(settings, year) as run:
+    with (
+        writer_lock(settings.lock_path, settings.lock_wait_s, _say),
+        recorded_run(settings, year) as run,
+    ):
         with run.stage("ingest") as stage:
             lines = ingest_task(settings) + ingest_people_task(settings)
             skipped = sum("already loaded" in line for line in lines)

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
         description="Key for the keyed pseudonyms of survey and interview identities (required "
         "for real files; the embedded sample uses a demo key).",
     )
+    lock_wait_s: float = Field(
+        default=10, ge=0, description="How long a second writer waits for the first to finish."
+    )
     prefect_startup_timeout_s: int = Field(
         default=120,
         ge=10,
@@ -72,6 +75,10 @@ class Settings(BaseSettings):
     @cached_property
     def landing_dir(self) -> Path:
         return self.warehouse_dir / "landing"
+
+    @cached_property
+    def lock_path(self) -> Path:
+        return self.warehouse_dir / ".writer.lock"
 
     @cached_property
     def run_log_path(self) -> Path:

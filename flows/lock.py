@@ -1,0 +1,90 @@
+"""One writer at a time: an exclusive lock on warehouse/.writer.lock while a run writes.
+
+The lock is an OS file lock (flock), so the kernel releases it when the holder dies: a lock
+left by a crashed run can always be taken over. The file also says who holds it (process id,
+start time, command) so a second writer can tell the user.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.errors import BymonitorError
+
+
+class WarehouseBusy(BymonitorError):
+    """Another process is writing to the same BYMONITOR_HOME."""
+
+
+def _describe(holder: dict) -> str:
+    return (
+        f"process {holder.get('pid', '?')}, started {holder.get('started_at', '?')}, "
+        f"running `{holder.get('command', '?')}`"
+    )
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def writer_lock(path: Path, wait_s: float = 10.0, notice=lambda message: None) -> Iterator[dict]:
+    """Hold the writer lock; wait up to `wait_s` for another writer, then stop with its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole block)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(
+                        f"another run is writing to {path.parent} ({_describe(_read(path))}); "
+                        f"waited {wait_s:g} s. Try again when it has finished."
+                    ) from None
+                time.sleep(0.2)
+        previous = _read(path)
+        stale = previous.get("pid") and previous.get("pid") != os.getpid()
+        if stale and not _pid_alive(int(previous["pid"])):
+            notice(f"took over the lock left by a run that stopped ({_describe(previous)})")
+        holder = {
+            "pid": os.getpid(),
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": " ".join(["bymonitor", *sys.argv[1:]]),
+        }
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps(holder))
+        handle.flush()
+        try:
+            yield holder
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        handle.close()
+
+
+def _read(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
