@@ -92,12 +92,45 @@ def main(
         raise typer.Exit()
 
 
+def parse_years(text: str) -> list[int]:
+    """'2019-2024' or '2019,2021,2024' → the years, in order."""
+    years: set[int] = set()
+    for part in text.split(","):
+        bounds = part.strip().split("-")
+        if not all(b.strip().isdigit() and len(b.strip()) == 4 for b in bounds) or len(bounds) > 2:
+            raise BymonitorError(f"--years {text!r}: use 2019-2024 or 2019,2021,2024")
+        first, last = int(bounds[0]), int(bounds[-1])
+        if first > last:
+            raise BymonitorError(f"--years {text!r}: {first} comes after {last}")
+        years.update(range(first, last + 1))
+    return sorted(years)
+
+
 @app.command()
 @_guard
-def run(year: YearOption = None) -> None:
-    """Run the whole yearly refresh (ingest, build, check, publish) as a Prefect flow."""
+def run(
+    year: YearOption = None,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", help="Backfill: publish each of these years (2019-2024)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --years: publish years already published.")
+    ] = False,
+) -> None:
+    """Run the whole yearly refresh (ingest, build, check, publish) as a Prefect flow; with
+    --years, publish each year in order from the same warehouse."""
+    if year and years:
+        raise BymonitorError("give --year or --years, not both")
+    wanted = parse_years(years) if years else None
     settings = _settings()
-    out.print(f"bymonitor: yearly refresh in {settings.home} (starting Prefect)…")
+    out.print(f"bymonitor: refresh in {settings.home} (starting Prefect)…")
+    if wanted:
+        from flows.refresh import backfill
+
+        for report in backfill(years=wanted, force=force):
+            out.print(f"[bold green]report:[/] {report}", highlight=False)
+        return
     from flows.refresh import yearly_refresh
 
     report = yearly_refresh(year=year)

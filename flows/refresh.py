@@ -87,3 +87,32 @@ def yearly_refresh(year: int | None = None) -> str:
             run.report = publish_task(settings, report_year)
             stage.summary = run.report
     return run.report
+
+
+@flow(name="backfill", validate_parameters=True)
+def backfill(years: list[int], force: bool = False) -> list[str]:
+    """Refresh once, then check and publish each year in order; years already published are
+    skipped unless `force`. Stops at the first year whose gate fails."""
+    settings = get_settings()
+    published = []
+    with (
+        writer_lock(settings.lock_path, settings.lock_wait_s, _say),
+        recorded_run(settings, None) as run,
+    ):
+        with run.stage("ingest") as stage:
+            lines = ingest_task(settings) + ingest_people_task(settings)
+            stage.summary = f"{len(lines)} files"
+        with run.stage("build") as stage:
+            stage.summary = build_task(settings)
+        for year in sorted(years):
+            if (settings.publication_dir(year) / "manifest.json").exists() and not force:
+                _say(f"{year}: already published, skipped (--force publishes it again)")
+                continue
+            run.year = year
+            with run.stage(f"check {year}") as stage:
+                stage.summary = check_task(settings, year)
+            with run.stage(f"publish {year}") as stage:
+                published.append(publish_task(settings, year))
+                stage.summary = published[-1]
+        run.report = published[-1] if published else None
+    return published

@@ -152,3 +152,14 @@ def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(first_
     assert after == before
     status = run_cli(home, "status").stdout
     assert "last run:  failed" in status and "check    failed" in status
+
+
+def test_a_backfill_publishes_each_year_and_skips_what_is_published(tmp_path):
+    completed = run_cli(tmp_path, "run", "--years", "2023-2024")
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    published = tmp_path / "reports" / "published"
+    assert (published / "2023" / "manifest.json").is_file()
+    assert (published / "2024" / "manifest.json").is_file()
+    again = run_cli(tmp_path, "run", "--years", "2024")
+    assert again.returncode == 0
+    assert "2024: already published, skipped" in again.stdout

@@ -27,3 +27,15 @@ def test_a_bad_setting_is_refused(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BYMONITOR_LANG", "sv")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_backfill_years_are_read_as_ranges_and_lists():
+    from flows.cli import parse_years
+    from flows.errors import BymonitorError
+
+    assert parse_years("2019-2022") == [2019, 2020, 2021, 2022]
+    assert parse_years("2024,2019-2020") == [2019, 2020, 2024]
+    with pytest.raises(BymonitorError, match="comes after"):
+        parse_years("2024-2019")
+    with pytest.raises(BymonitorError, match="use 2019-2024"):
+        parse_years("last year")
