@@ -137,6 +137,20 @@ def run(
     out.print(f"[bold green]report:[/] {report}", highlight=False)
 
 
+@app.command()
+@_guard
+def serve() -> None:
+    """Serve the yearly refresh on its schedule (15 March, 06:00 Europe/Oslo) from this process,
+    for a single county server; stop with Ctrl-C."""
+    settings = _settings()
+    from prefect import serve as prefect_serve
+
+    from flows.schedule import CRON, TIMEZONE, deployment
+
+    out.print(f"bymonitor: serving the yearly refresh ({CRON}, {TIMEZONE}) for {settings.home}")
+    prefect_serve(deployment())
+
+
 @ingest_app.command("statbank")
 @_guard
 def ingest_statbank(

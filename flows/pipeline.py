@@ -152,10 +152,12 @@ def check(settings: Settings, year: int) -> GateResult:
     return result
 
 
-def publish_year(settings: Settings, year: int, lang: str | None = None) -> Publication:
+def publish_year(
+    settings: Settings, year: int, lang: str | None = None, fingerprint: str | None = None
+) -> Publication:
     """Publish the report of a year whose gate passed."""
     gate = load_result(settings, year)
     if gate is None:
         raise PublishError(f"the quality gate has not run for {year} (run `bymonitor check`)")
     data = read_report_data(settings.warehouse_path)
-    return publish(data, gate, year, settings, lang)
+    return publish(data, gate, year, settings, lang, fingerprint)

@@ -7,10 +7,13 @@ from flows.settings import get_settings
 
 runtime.configure(get_settings())  # before Prefect is imported: telemetry off, PREFECT_HOME
 
+import json  # noqa: E402
+
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
-from flows import pipeline  # noqa: E402
+from flows import fingerprint, pipeline  # noqa: E402
+from flows.gate import load_result  # noqa: E402
 from flows.lock import writer_lock  # noqa: E402
 from flows.runlog import recorded_run  # noqa: E402
 from flows.settings import Settings  # noqa: E402
@@ -41,23 +44,56 @@ def ingest_people_task(settings: Settings) -> list[str]:
 
 @task(name="build-marts", cache_policy=NO_CACHE)
 def build_task(settings: Settings) -> str:
-    summary = pipeline.build(settings).describe()
+    """dbt build, skipped when no load and no file of the dbt project changed since the last."""
+    marker = settings.warehouse_dir / "fingerprints" / "build"
+    current = fingerprint.build_fingerprint(settings)
+    if fingerprint.recorded(marker) == current:
+        summary = "dbt build: inputs and models unchanged since the last build, skipped"
+    else:
+        marker.unlink(missing_ok=True)
+        summary = pipeline.build(settings).describe()
+        fingerprint.record(marker, current)
     _say(summary)
     return summary
 
 
 @task(name="quality-gate", cache_policy=NO_CACHE)
-def check_task(settings: Settings, year: int) -> str:
-    summary = pipeline.check(settings, year).describe()
+def check_task(settings: Settings, year: int, force: bool = False) -> str:
+    """The gate, skipped when the marts and suites are those it last passed for the year."""
+    marker = settings.warehouse_dir / "fingerprints" / f"gate-{year}"
+    build = fingerprint.recorded(settings.warehouse_dir / "fingerprints" / "build") or ""
+    current = fingerprint.gate_fingerprint(settings, build, year)
+    previous = load_result(settings, year)
+    unchanged = fingerprint.recorded(marker) == current and previous is not None
+    if unchanged and previous.passed and not force:
+        summary = previous.describe() + " (unchanged since the last check, not run again)"
+    else:
+        marker.unlink(missing_ok=True)
+        summary = pipeline.check(settings, year).describe()
+        fingerprint.record(marker, current)
     _say(summary)
     return summary
 
 
 @task(name="publish-report", cache_policy=NO_CACHE)
-def publish_task(settings: Settings, year: int) -> str:
-    publication = pipeline.publish_year(settings, year)
+def publish_task(settings: Settings, year: int, force: bool = False) -> str:
+    """Publish, skipped when the publication was made from the same checked marts and code."""
+    gate = fingerprint.recorded(settings.warehouse_dir / "fingerprints" / f"gate-{year}") or ""
+    current = fingerprint.publish_fingerprint(settings, gate, settings.lang)
+    target = settings.publication_dir(year)
+    if gate and _published_fingerprint(target) == current and not force:
+        _say(f"the {year} report is up to date: {target / 'index.html'}")
+        return str(target / "index.html")
+    publication = pipeline.publish_year(settings, year, fingerprint=current)
     _say(publication.describe())
     return str(publication.directory / "index.html")
+
+
+def _published_fingerprint(target) -> str | None:
+    manifest = target / "manifest.json"
+    if not manifest.exists():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("inputs_fingerprint")
 
 
 @flow(name="yearly-refresh", validate_parameters=True)
@@ -110,9 +146,9 @@ def backfill(years: list[int], force: bool = False) -> list[str]:
                 continue
             run.year = year
             with run.stage(f"check {year}") as stage:
-                stage.summary = check_task(settings, year)
+                stage.summary = check_task(settings, year, force)
             with run.stage(f"publish {year}") as stage:
-                published.append(publish_task(settings, year))
+                published.append(publish_task(settings, year, force))
                 stage.summary = published[-1]
         run.report = published[-1] if published else None
     return published

@@ -180,7 +180,12 @@ def _sha256(path: Path) -> str:
 
 
 def publish(
-    data: ReportData, gate: GateResult, year: int, settings: Settings, lang: str | None = None
+    data: ReportData,
+    gate: GateResult,
+    year: int,
+    settings: Settings,
+    lang: str | None = None,
+    fingerprint: str | None = None,
 ) -> Publication:
     """Render into a temporary folder beside the target, then swap it into place."""
     if not gate.passed:
@@ -207,6 +212,7 @@ def publish(
             "language": lang,
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": __version__,
+            "inputs_fingerprint": fingerprint,
             "gate": {
                 "passed": gate.passed,
                 "checks": len(gate.checks),
