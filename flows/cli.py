@@ -86,7 +86,14 @@ def _guard(func):
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show Prefect's and the libraries' log lines.")
+    ] = False,
 ) -> None:
+    if verbose:
+        import os
+
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
     if version:
         out.print(f"bymonitor {__version__}")
         raise typer.Exit()
@@ -133,8 +140,26 @@ def run(
         return
     from flows.refresh import yearly_refresh
 
-    report = yearly_refresh(year=year)
+    try:
+        report = yearly_refresh(year=year)
+    finally:
+        _print_run_summary(settings)
     out.print(f"[bold green]report:[/] {report}", highlight=False)
+
+
+def _print_run_summary(settings) -> None:
+    """The last run's stages as a table: what ran, how long it took, what it did."""
+    from flows.runlog import last_run
+
+    run = last_run(settings)
+    if not run:
+        return
+    table = Table(title=f"run {run['status']} (year {run.get('year') or '?'})")
+    for column in ("stage", "result", "seconds", "what happened"):
+        table.add_column(column)
+    for stage in run.get("stages", []):
+        table.add_row(stage["name"], stage["status"], f"{stage['seconds']:.1f}", stage["summary"])
+    out.print(table)
 
 
 @app.command()
