@@ -49,6 +49,7 @@ class Context:
         self.data, self.year, self.fmt, self.t, self.lang = data, year, fmt, t, lang
         self.catalogue = data.indicators()
         self.facts = data.values()
+        self.theme_labels: dict[str, str] = {}  # interview theme code → label
 
     def value(self, level: str, code: str, indicator: str, year: int | None = None) -> float | None:
         row = self.facts.get((level, code, year or self.year, indicator))
@@ -344,7 +345,6 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
     t, code = ctx.t, town["town_id"]
     year = _latest_year_with(ctx, "town", code, "jobs_workplace") or ctx.year
     industries = [i for i in ctx.catalogue if i.startswith("job_share__")]
-    label = f"label_{ctx.lang}"
     rows = []
     for indicator in industries:
         name = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
@@ -352,7 +352,6 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
             rows.append(
                 {"category": name, "group": group, "value": ctx.value(level, geo, indicator, year)}
             )
-    del label
     title = t("chart_industry", year=year)
     top = sorted(
         (r for r in rows if r["group"] == town["town_name"] and r["value"]),
@@ -458,7 +457,7 @@ def interview_section(ctx: Context, code: str) -> dict[str, Any] | None:
     themes = sorted(
         (r for r in mine if r["category_type"] == "theme"), key=lambda r: -r["interviews"]
     )
-    labels = ctx.theme_labels if hasattr(ctx, "theme_labels") else {}
+    labels = ctx.theme_labels
     return {
         "intro": ctx.t("interviews_intro", count=count, wave=wave),
         "themes": [(labels.get(r["category"], r["category"]), r["interviews"]) for r in themes],
