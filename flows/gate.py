@@ -353,6 +353,18 @@ def save_result(settings: Settings, result: GateResult) -> Path:
     return path
 
 
+def save_report(settings: Settings, result: GateResult) -> Path:
+    """A readable page of every check beside the JSON, for runs that do not publish too."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(
+        loader=FileSystemLoader(settings.templates_dir), autoescape=select_autoescape(["html"])
+    )
+    path = settings.warehouse_dir / "gate" / f"{result.report_year}.html"
+    path.write_text(env.get_template("quality_run.html").render(gate=result), encoding="utf-8")
+    return path
+
+
 def load_result(settings: Settings, report_year: int) -> GateResult | None:
     path = settings.warehouse_dir / "gate" / f"{report_year}.json"
     if not path.exists():

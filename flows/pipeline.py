@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.errors import BymonitorError
-from flows.gate import GateFailed, GateResult, load_result, run_gate, save_result
+from flows.gate import (
+    GateFailed,
+    GateResult,
+    load_result,
+    run_gate,
+    save_report,
+    save_result,
+)
 from flows.ingest import interviews, statbank, survey
 from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
@@ -147,6 +154,7 @@ def check(settings: Settings, year: int) -> GateResult:
     """Run the gate and keep its verdict; raise GateFailed when a critical check failed."""
     result = run_gate(settings, year)
     save_result(settings, result)
+    save_report(settings, result)
     if not result.passed:
         raise GateFailed(result)
     return result

@@ -24,7 +24,7 @@ from flows.ingest.landing import (
     record_rejects,
     sha256_of,
 )
-from flows.ingest.pseudonyms import Pseudonymiser
+from flows.ingest.pseudonyms import DEMO_NOTICE, Pseudonymiser
 from flows.ingest.survey import NothingValid
 from flows.ingest.tabular import read_table
 
@@ -173,4 +173,7 @@ def load_interviews(
     except BaseException:
         con.rollback()
         raise
-    return LoadResult(path.name, load_id, sha, len(parsed.interviews), parsed.rejected_rows, False)
+    note = DEMO_NOTICE if pseudonymise.is_demo else ""
+    return LoadResult(
+        path.name, load_id, sha, len(parsed.interviews), parsed.rejected_rows, False, note
+    )

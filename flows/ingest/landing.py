@@ -27,12 +27,14 @@ class LoadResult:
     rows_loaded: int
     rows_rejected: int
     skipped: bool  # True when the same file (by checksum) was loaded before
+    note: str = ""
 
     def describe(self) -> str:
         if self.skipped:
             return f"{self.file_name}: already loaded as {self.load_id}, nothing to do"
         rejected = f", {self.rows_rejected} rejected" if self.rows_rejected else ""
-        return f"{self.file_name}: loaded {self.rows_loaded} rows as {self.load_id}{rejected}"
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.file_name}: loaded {self.rows_loaded} rows as {self.load_id}{rejected}{note}"
 
 
 def sha256_of(path: Path) -> str:

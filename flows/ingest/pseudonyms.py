@@ -15,6 +15,9 @@ DEMO_KEY = "bymonitor-demo-key: for the embedded sample only, not a secret"
 SAMPLE_ROOT = REPO_ROOT / "data" / "sample"
 
 
+DEMO_NOTICE = "pseudonymised with the built-in demo key: embedded sample only"
+
+
 class MissingPseudonymKey(BymonitorError):
     """Personal data cannot be ingested without a key."""
 

@@ -25,7 +25,7 @@ from flows.ingest.landing import (
     record_rejects,
     sha256_of,
 )
-from flows.ingest.pseudonyms import Pseudonymiser
+from flows.ingest.pseudonyms import DEMO_NOTICE, Pseudonymiser
 from flows.ingest.tabular import read_table
 
 SOURCE = "survey"
@@ -170,7 +170,10 @@ def load_survey(
     except BaseException:
         con.rollback()
         raise
-    return LoadResult(path.name, load_id, sha, len(parsed.respondents), parsed.rejected_rows, False)
+    note = DEMO_NOTICE if pseudonymise.is_demo else ""
+    return LoadResult(
+        path.name, load_id, sha, len(parsed.respondents), parsed.rejected_rows, False, note
+    )
 
 
 def _refresh_codebook(con: duckdb.DuckDBPyConnection, codebook: SurveyCodebook) -> None:

@@ -50,6 +50,8 @@ def test_run_prints_where_the_report_is(first_run, report):
     _, completed = first_run
     assert str(report / "index.html") in completed.stdout
     assert "Traceback" not in completed.stdout + completed.stderr
+    assert "survey_2024.xlsx: loaded" in completed.stdout
+    assert "pseudonymised with the built-in demo key: embedded sample only" in completed.stdout
 
 
 def test_every_page_is_published(report):

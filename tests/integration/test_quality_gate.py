@@ -111,6 +111,8 @@ def test_a_critical_failure_publishes_nothing_and_keeps_the_last_report(settings
     sql(settings, *BREAKAGES["share-of-140"][0])
     with pytest.raises(GateFailed, match="indicator_bounds"):
         pipeline.check(settings, 2024)
+    page = (settings.warehouse_dir / "gate" / "2024.html").read_text(encoding="utf-8")
+    assert "FAILED" in page and "share_higher_education bodo 2024" in page
     with pytest.raises(PublishError, match="quality gate failed"):
         pipeline.publish_year(settings, 2024)
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in first.directory.rglob("*")
