@@ -50,30 +50,25 @@ def sample_files(settings: Settings, source: str) -> list[tuple[Path, int]]:
     return found
 
 
+def _ingest_people(settings: Settings, loader, paths: Iterable[Path], wave: int, sheet: str | None):
+    paths = list(paths)
+    pseudonymise = pseudonymiser_for(settings, paths)
+    with connect(settings.warehouse_path) as con:
+        return [loader(con, p, wave, settings.landing_dir, pseudonymise, sheet) for p in paths]
+
+
 def ingest_survey(
     settings: Settings, paths: Iterable[Path], wave: int, sheet: str | None = None
 ) -> list[LoadResult]:
     """Load survey files of one wave (pseudonymised; bad rows to raw._rejects)."""
-    paths = list(paths)
-    pseudonymise = pseudonymiser_for(settings, paths)
-    with connect(settings.warehouse_path) as con:
-        return [
-            survey.load_survey(con, p, wave, settings.landing_dir, pseudonymise, sheet)
-            for p in paths
-        ]
+    return _ingest_people(settings, survey.load_survey, paths, wave, sheet)
 
 
 def ingest_interviews(
     settings: Settings, paths: Iterable[Path], wave: int, sheet: str | None = None
 ) -> list[LoadResult]:
     """Load interview logs of one wave (pseudonymised; no consent, no row)."""
-    paths = list(paths)
-    pseudonymise = pseudonymiser_for(settings, paths)
-    with connect(settings.warehouse_path) as con:
-        return [
-            interviews.load_interviews(con, p, wave, settings.landing_dir, pseudonymise, sheet)
-            for p in paths
-        ]
+    return _ingest_people(settings, interviews.load_interviews, paths, wave, sheet)
 
 
 def ingest_sample_people(settings: Settings, source: str) -> list[LoadResult]:

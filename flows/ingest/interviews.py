@@ -18,14 +18,11 @@ from flows.ingest.codebook import Column, load_interview_codebook
 from flows.ingest.landing import (
     LoadResult,
     Reject,
-    land_bytes,
     previous_load,
-    record_load,
-    record_rejects,
     sha256_of,
 )
-from flows.ingest.pseudonyms import DEMO_NOTICE, Pseudonymiser
-from flows.ingest.survey import NothingValid
+from flows.ingest.people import land_and_load
+from flows.ingest.pseudonyms import Pseudonymiser
 from flows.ingest.tabular import read_table
 
 SOURCE = "interviews"
@@ -136,18 +133,8 @@ def load_interviews(
         ).fetchall()
     }
     parsed = parse_interviews(path, wave, pseudonymise, load_interview_codebook(), already, sheet)
-    if not parsed.interviews:
-        first = "; ".join(f"row {r.row_number} {r.column}: {r.reason}" for r in parsed.rejects[:3])
-        raise NothingValid(
-            f"{path}: no valid rows ({parsed.rejected_rows} rejected"
-            + (f"; first problems: {first})" if first else ")")
-        )
-    load_id = f"{SOURCE}-{wave}-{sha[:12]}"
-    landed = land_bytes(
-        parsed.pseudonymised_csv, f"{path.stem}.pseudonymised.csv", sha, landing_dir, SOURCE
-    )
-    con.begin()
-    try:
+
+    def write_rows(load_id: str) -> None:
         con.executemany(
             "insert into raw.interviews values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(load_id, wave, *row) for row in parsed.interviews],
@@ -156,24 +143,18 @@ def load_interviews(
             "insert into raw.interview_themes values (?, ?, ?, ?)",
             [(load_id, wave, key, theme) for key, theme in parsed.themes],
         )
-        record_rejects(con, load_id, SOURCE, path.name, parsed.rejects)
-        record_load(
-            con,
-            load_id=load_id,
-            source=SOURCE,
-            table_id=None,
-            path=path,
-            landed_path=landed,
-            sha256=sha,
-            rows_loaded=len(parsed.interviews),
-            rows_rejected=parsed.rejected_rows,
-            value_origin="synthetic" if pseudonymise.is_demo else None,
-        )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    note = DEMO_NOTICE if pseudonymise.is_demo else ""
-    return LoadResult(
-        path.name, load_id, sha, len(parsed.interviews), parsed.rejected_rows, False, note
+
+    return land_and_load(
+        con,
+        source=SOURCE,
+        wave=wave,
+        path=path,
+        sha=sha,
+        landing_dir=landing_dir,
+        pseudonymised_csv=parsed.pseudonymised_csv,
+        rows_loaded=len(parsed.interviews),
+        rows_rejected=parsed.rejected_rows,
+        rejects=parsed.rejects,
+        pseudonymise=pseudonymise,
+        write_rows=write_rows,
     )

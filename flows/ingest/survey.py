@@ -19,21 +19,15 @@ from flows.ingest.codebook import SurveyCodebook, load_survey_codebook
 from flows.ingest.landing import (
     LoadResult,
     Reject,
-    land_bytes,
     previous_load,
-    record_load,
-    record_rejects,
     sha256_of,
 )
-from flows.ingest.pseudonyms import DEMO_NOTICE, Pseudonymiser
+from flows.ingest.people import land_and_load
+from flows.ingest.pseudonyms import Pseudonymiser
 from flows.ingest.tabular import read_table
 
 SOURCE = "survey"
 NUMERIC = {"likert5": {str(n): float(n) for n in range(1, 6)}, "yesno": {"yes": 1.0, "no": 0.0}}
-
-
-class NothingValid(BymonitorError):
-    """A file whose every row was rejected (or that has no rows)."""
 
 
 @dataclass
@@ -132,18 +126,8 @@ def load_survey(
         ).fetchall()
     }
     parsed = parse_survey(path, wave, pseudonymise, codebook, already, sheet)
-    if not parsed.respondents:
-        first = "; ".join(f"row {r.row_number} {r.column}: {r.reason}" for r in parsed.rejects[:3])
-        raise NothingValid(
-            f"{path}: no valid rows ({parsed.rejected_rows} rejected"
-            + (f"; first problems: {first})" if first else ")")
-        )
-    load_id = f"{SOURCE}-{wave}-{sha[:12]}"
-    landed = land_bytes(
-        parsed.pseudonymised_csv, f"{path.stem}.pseudonymised.csv", sha, landing_dir, SOURCE
-    )
-    con.begin()
-    try:
+
+    def write_rows(load_id: str) -> None:
         _refresh_codebook(con, codebook)
         con.executemany(
             "insert into raw.survey_respondents values (?, ?, ?, ?, ?)",
@@ -153,26 +137,20 @@ def load_survey(
             "insert into raw.survey_answers values (?, ?, ?, ?, ?)",
             [(load_id, wave, key, item, value) for key, item, value in parsed.answers],
         )
-        record_rejects(con, load_id, SOURCE, path.name, parsed.rejects)
-        record_load(
-            con,
-            load_id=load_id,
-            source=SOURCE,
-            table_id=None,
-            path=path,
-            landed_path=landed,
-            sha256=sha,
-            rows_loaded=len(parsed.respondents),
-            rows_rejected=parsed.rejected_rows,
-            value_origin="synthetic" if pseudonymise.is_demo else None,
-        )
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    note = DEMO_NOTICE if pseudonymise.is_demo else ""
-    return LoadResult(
-        path.name, load_id, sha, len(parsed.respondents), parsed.rejected_rows, False, note
+
+    return land_and_load(
+        con,
+        source=SOURCE,
+        wave=wave,
+        path=path,
+        sha=sha,
+        landing_dir=landing_dir,
+        pseudonymised_csv=parsed.pseudonymised_csv,
+        rows_loaded=len(parsed.respondents),
+        rows_rejected=parsed.rejected_rows,
+        rejects=parsed.rejects,
+        pseudonymise=pseudonymise,
+        write_rows=write_rows,
     )
 
 
