@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from flows import pipeline
 from flows.errors import BymonitorError
 from flows.ingest.landing import InputFileError
+from flows.ingest.people import NothingValid
 from flows.ingest.pseudonyms import MissingPseudonymKey
-from flows.ingest.survey import NothingValid
 
 HEADER = ["respondent_id", "town", "industry", "size_class", "sector", "founded",
           "innov_product", "arena_cross_sector", "creativity_diversity"]  # fmt: skip
