@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -55,13 +57,36 @@ def _settings():
     return settings
 
 
-def _writing(settings):
-    """The writer lock for commands that write to the warehouse or the publications."""
+@contextmanager
+def _writing(settings, warehouse: bool = True):
+    """For commands that write: hold the writer lock and, if they write to the warehouse, work on
+    a copy of it that replaces it only if the command succeeds. Yields the settings to use."""
     from flows.lock import writer_lock
+    from flows.transaction import warehouse_transaction
 
-    return writer_lock(
-        settings.lock_path, settings.lock_wait_s, lambda m: err.print(m, highlight=False)
-    )
+    with writer_lock(settings.lock_path, settings.lock_wait_s, logging.getLogger("flows").warning):
+        if not warehouse:
+            yield settings
+            return
+        with warehouse_transaction(settings) as work:
+            yield work
+
+
+class _ProgressHandler(logging.Handler):
+    """The `flows.*` log lines on stderr: progress of long stages, warnings in colour."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        style = {logging.WARNING: "yellow", logging.ERROR: "red"}.get(record.levelno)
+        text = record.getMessage()
+        err.print(f"[{style}]{text}[/]" if style else text, highlight=False, markup=bool(style))
+
+
+def _configure_logging(verbose: bool) -> None:
+    logger = logging.getLogger("flows")
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
+    if not any(isinstance(h, _ProgressHandler) for h in logger.handlers):
+        logger.addHandler(_ProgressHandler())
 
 
 def _guard(func):
@@ -90,6 +115,7 @@ def main(
         bool, typer.Option("--verbose", "-v", help="Show Prefect's and the libraries' log lines.")
     ] = False,
 ) -> None:
+    _configure_logging(verbose)
     if verbose:
         import os
 
@@ -124,24 +150,44 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="With --years: publish years already published.")
     ] = False,
+    live: Annotated[
+        bool, typer.Option("--live", help="Fetch the statistics from the StatBank API.")
+    ] = False,
+    allow_stale: Annotated[
+        bool,
+        typer.Option(
+            "--allow-stale",
+            help="With --live: if StatBank cannot be read, publish from the responses landed "
+            "before (the report says so).",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole yearly refresh (ingest, build, check, publish) as a Prefect flow; with
-    --years, publish each year in order from the same warehouse."""
+    --years, publish each year in order from the same warehouse. A run that fails changes
+    nothing but the run history."""
     if year and years:
         raise BymonitorError("give --year or --years, not both")
+    if allow_stale and not live:
+        raise BymonitorError("--allow-stale only makes sense with --live")
+    if live and years:
+        raise BymonitorError("--live refreshes the latest year; backfill with --years separately")
     wanted = parse_years(years) if years else None
     settings = _settings()
     out.print(f"bymonitor: refresh in {settings.home} (starting Prefect)…")
     if wanted:
         from flows.refresh import backfill
 
-        for report in backfill(years=wanted, force=force):
+        try:
+            reports = backfill(years=wanted, force=force)
+        finally:
+            _print_run_summary(settings)
+        for report in reports:
             out.print(f"[bold green]report:[/] {report}", highlight=False)
         return
     from flows.refresh import yearly_refresh
 
     try:
-        report = yearly_refresh(year=year)
+        report = yearly_refresh(year=year, live=live, allow_stale=allow_stale)
     finally:
         _print_run_summary(settings)
     out.print(f"[bold green]report:[/] {report}", highlight=False)
@@ -154,11 +200,14 @@ def _print_run_summary(settings) -> None:
     run = last_run(settings)
     if not run:
         return
-    table = Table(title=f"run {run['status']} (year {run.get('year') or '?'})")
-    for column in ("stage", "result", "seconds", "what happened"):
+    table = Table(title=f"run {run['run_id']} {run['status']} (year {run.get('year') or '?'})")
+    for column in ("stage", "result", "seconds", "rows", "what happened"):
         table.add_column(column)
     for stage in run.get("stages", []):
-        table.add_row(stage["name"], stage["status"], f"{stage['seconds']:.1f}", stage["summary"])
+        rows = "" if stage["rows"] is None else f"{stage['rows']:,}"
+        table.add_row(
+            stage["name"], stage["status"], f"{stage['seconds']:.1f}", rows, stage["summary"]
+        )
     out.print(table)
 
 
@@ -197,7 +246,7 @@ def ingest_statbank(
     or with --live fetch the catalogue's tables from the API, keep each answer and load it."""
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings) as settings:
         _ingest_statbank(settings, files, table, live, tables)
 
 
@@ -248,7 +297,7 @@ def ingest_survey(
     from flows import pipeline
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings) as settings:
         _report_people(pipeline.ingest_survey(settings, files, wave, sheet))
 
 
@@ -264,7 +313,7 @@ def ingest_interviews(
     from flows import pipeline
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings) as settings:
         _report_people(pipeline.ingest_interviews(settings, files, wave, sheet))
 
 
@@ -275,7 +324,7 @@ def ingest_sample() -> None:
     from flows import pipeline
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings) as settings:
         files = pipeline.sample_statbank_files(settings)
         for result in pipeline.ingest_statbank(settings, files):
             out.print(result.describe(), highlight=False)
@@ -290,7 +339,7 @@ def build() -> None:
     from flows import pipeline
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings) as settings:
         out.print(pipeline.build(settings).describe(), highlight=False)
 
 
@@ -301,7 +350,7 @@ def check(year: YearOption = None) -> None:
     from flows import pipeline
 
     settings = _settings()
-    with _writing(settings):
+    with _writing(settings, warehouse=False):
         report_year = year or pipeline.latest_year(settings)
         try:
             result = pipeline.check(settings, report_year)
@@ -334,7 +383,7 @@ def publish(
     settings = _settings()
     if lang not in (None, "nb", "en"):
         raise BymonitorError(f"unknown language {lang!r}: use nb or en")
-    with _writing(settings):
+    with _writing(settings, warehouse=False):
         report_year = year or pipeline.latest_year(settings)
         publication = pipeline.publish_year(settings, report_year, lang)
     out.print(publication.describe(), highlight=False)
@@ -350,21 +399,39 @@ def status() -> None:
     out.print(f"home:      {s.home}\nwarehouse: {s.warehouse}", highlight=False)
     if s.warehouse_note:
         out.print(f"[yellow]{s.warehouse_note}[/]")
-    run = s.last_run
-    if run:
+    if s.running:
         out.print(
-            f"\nlast run:  {run['status']} (year {run.get('year') or '?'}), started "
-            f"{run['started_at']}, finished {run.get('finished_at') or '?'}",
+            f"\n[bold]a run is in progress:[/] process {s.running['pid']}, started "
+            f"{s.running['started_at']}, `{s.running['command']}`, "
+            f"stage {s.running.get('stage', 'starting')}",
             highlight=False,
         )
-        for stage in run.get("stages", []):
+    if s.runs:
+        table = Table(title="last runs")
+        table.add_column("run", no_wrap=True, min_width=12)
+        for column in ("flow", "year", "started", "result", "seconds"):
+            table.add_column(column, no_wrap=True)
+        for run in s.runs:
+            seconds = sum(stage["seconds"] for stage in run["stages"])
+            table.add_row(
+                run["run_id"],
+                run["flow"],
+                str(run.get("year") or ""),
+                f"{run['started_at']:%Y-%m-%d %H:%M}",
+                run["status"],
+                f"{seconds:.1f}",
+            )
+        out.print(table)
+        out.print("last run's stages:")
+        for stage in s.last_run["stages"]:
+            rows = "" if stage["rows"] is None else f"{stage['rows']:>9,} rows"
             out.print(
-                f"  {stage['name']:<8} {stage['status']:<7} {stage['seconds']:>6.1f} s"
+                f"  {stage['name']} {stage['status']}  {stage['seconds']:>6.1f} s {rows}"
                 f"  {stage['summary']}",
                 highlight=False,
             )
-        if run.get("error"):
-            out.print(f"  [red]error:[/] {run['error']}", highlight=False)
+        if s.last_run.get("error"):
+            out.print(f"last run's error: [red]{s.last_run['error']}[/]", highlight=False)
     else:
         out.print("\nno run yet: `bymonitor run` runs the yearly refresh")
     if s.loads:

@@ -41,7 +41,9 @@ def gate_fingerprint(settings: Settings, build: str, year: int) -> str:
     return hashlib.sha256(f"{build}:{suites}:{year}:{settings.history_years}".encode()).hexdigest()
 
 
-def publish_fingerprint(settings: Settings, gate: str, lang: str) -> str:
+def publish_fingerprint(
+    settings: Settings, gate: str, lang: str, stale_since: str | None = None
+) -> str:
     reports = settings.templates_dir.parent
     code = _tree_digest(
         reports / "templates",
@@ -49,13 +51,25 @@ def publish_fingerprint(settings: Settings, gate: str, lang: str) -> str:
         reports / "messages",
         Path(__file__).parent / "publish",
     )
-    return hashlib.sha256(f"{gate}:{code}:{lang}".encode()).hexdigest()
+    return hashlib.sha256(f"{gate}:{code}:{lang}:{stale_since}".encode()).hexdigest()
 
 
-def recorded(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+def recorded(settings: Settings, stage: str) -> str | None:
+    """The fingerprint of a stage's last success, kept in the warehouse (ops.fingerprints) so
+    that it is committed or thrown away together with what the stage wrote."""
+    if not settings.warehouse_path.exists():
+        return None
+    with connect(settings.warehouse_path) as con:
+        row = con.execute("select value from ops.fingerprints where stage = ?", [stage]).fetchone()
+    return row[0] if row else None
 
 
-def record(path: Path, fingerprint: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(fingerprint + "\n", encoding="utf-8")
+def record(settings: Settings, stage: str, fingerprint: str | None) -> None:
+    """Keep (or with None, forget) a stage's fingerprint."""
+    with connect(settings.warehouse_path) as con:
+        con.execute("delete from ops.fingerprints where stage = ?", [stage])
+        if fingerprint is not None:
+            con.execute(
+                "insert into ops.fingerprints values (?, ?, current_timestamp)",
+                [stage, fingerprint],
+            )

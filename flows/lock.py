@@ -25,10 +25,18 @@ class WarehouseBusy(BymonitorError):
 
 
 def _describe(holder: dict) -> str:
+    stage = f", now at stage {holder['stage']}" if holder.get("stage") else ""
     return (
         f"process {holder.get('pid', '?')}, started {holder.get('started_at', '?')}, "
-        f"running `{holder.get('command', '?')}`"
+        f"running `{holder.get('command', '?')}`{stage}"
     )
+
+
+def current_holder(path: Path) -> dict | None:
+    """Who is writing now (pid, start time, command, stage), or None when nobody is."""
+    holder = _read(path)
+    pid = holder.get("pid")
+    return holder if pid and _pid_alive(int(pid)) else None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -41,8 +49,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+class Holder(dict):
+    """The lock holder's description; `stage()` updates the stage others see."""
+
+    def __init__(self, handle, **fields) -> None:
+        super().__init__(**fields)
+        self._handle = handle
+
+    def stage(self, name: str) -> None:
+        self["stage"] = name
+        self._write()
+
+    def _write(self) -> None:
+        self._handle.seek(0)
+        self._handle.truncate()
+        self._handle.write(json.dumps(self))
+        self._handle.flush()
+
+
 @contextmanager
-def writer_lock(path: Path, wait_s: float = 10.0, notice=lambda message: None) -> Iterator[dict]:
+def writer_lock(path: Path, wait_s: float = 10.0, notice=lambda message: None) -> Iterator[Holder]:
     """Hold the writer lock; wait up to `wait_s` for another writer, then stop with its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 (held for the whole block)
@@ -63,15 +89,13 @@ def writer_lock(path: Path, wait_s: float = 10.0, notice=lambda message: None) -
         stale = previous.get("pid") and previous.get("pid") != os.getpid()
         if stale and not _pid_alive(int(previous["pid"])):
             notice(f"took over the lock left by a run that stopped ({_describe(previous)})")
-        holder = {
-            "pid": os.getpid(),
-            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "command": " ".join(["bymonitor", *sys.argv[1:]]),
-        }
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps(holder))
-        handle.flush()
+        holder = Holder(
+            handle,
+            pid=os.getpid(),
+            started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            command=" ".join(["bymonitor", *sys.argv[1:]]),
+        )
+        holder._write()
         try:
             yield holder
         finally:

@@ -156,11 +156,37 @@ def check(settings: Settings, year: int) -> GateResult:
 
 
 def publish_year(
-    settings: Settings, year: int, lang: str | None = None, fingerprint: str | None = None
+    settings: Settings,
+    year: int,
+    lang: str | None = None,
+    fingerprint: str | None = None,
+    stale_since: str | None = None,
 ) -> Publication:
     """Publish the report of a year whose gate passed."""
     gate = load_result(settings, year)
     if gate is None:
         raise PublishError(f"the quality gate has not run for {year} (run `bymonitor check`)")
     data = read_report_data(settings.warehouse_path)
-    return publish(data, gate, year, settings, lang, fingerprint)
+    return publish(data, gate, year, settings, lang, fingerprint, stale_since)
+
+
+def last_statbank_load(settings: Settings) -> str | None:
+    """When StatBank figures were last landed (ISO date), or None if never."""
+    if not settings.warehouse_path.exists():
+        return None
+    with connect(settings.warehouse_path, read_only=True) as con:
+        row = con.execute(
+            "select max(loaded_at) from raw._loads where source = 'statbank'"
+        ).fetchone()
+    return row[0].date().isoformat() if row and row[0] else None
+
+
+def mart_rows(settings: Settings) -> int:
+    """Rows in all marts together: the build stage's row count in the run history."""
+    with connect(settings.warehouse_path, read_only=True) as con:
+        names = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'"
+        ).fetchall()
+        return sum(
+            con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in names
+        )

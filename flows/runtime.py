@@ -30,6 +30,9 @@ def configure(settings: Settings) -> None:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(settings.prefect_startup_timeout_s)
     )
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    # Our `flows.*` loggers go to the run's log in Prefect (and its UI); outside a run, quietly not.
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "flows")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     # Prefect's temporary server needs no UI assets and no scheduler for a one-off refresh.
     os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")

@@ -10,6 +10,7 @@ from __future__ import annotations
 DEPLOYMENT_NAME = "yearly"
 CRON = "0 6 15 3 *"
 TIMEZONE = "Europe/Oslo"
+PARAMETERS = {"live": True}  # the scheduled run fetches the year's figures from StatBank's API
 DESCRIPTION = (
     "The yearly refresh of bymonitor: ingest, build the marts, run the quality gate and publish "
     "the report for the latest year the data supports."
@@ -30,5 +31,6 @@ def deployment():
         name=DEPLOYMENT_NAME,
         schedules=[schedule()],
         description=DESCRIPTION,
+        parameters=PARAMETERS,
         tags=["bymonitor"],
     )

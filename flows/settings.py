@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -47,6 +47,9 @@ class Settings(BaseSettings):
         default=30, gt=0, le=30, description="Request rate limit for the StatBank API (SSB: 30)."
     )
     statbank_timeout_s: float = Field(default=60, gt=0, description="Timeout per API request.")
+    statbank_max_attempts: int = Field(
+        default=5, ge=1, le=10, description="Attempts per API request before a table fails."
+    )
     statbank_cache_hours: float = Field(
         default=24, ge=0, description="How long an API answer is reused from the on-disk cache."
     )
@@ -68,9 +71,24 @@ class Settings(BaseSettings):
     def warehouse_dir(self) -> Path:
         return self.home / "warehouse"
 
+    # Set by `flows.transaction` while a run writes to its working copy of the warehouse.
+    _working_warehouse: Path | None = PrivateAttr(default=None)
+
     @cached_property
-    def warehouse_path(self) -> Path:
+    def committed_warehouse_path(self) -> Path:
+        """The warehouse readers see: replaced as a whole when a run succeeds."""
         return self.warehouse_dir / "bymonitor.duckdb"
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The DuckDB file to work on: a run's working copy inside a run, else the committed one."""
+        return self._working_warehouse or self.committed_warehouse_path
+
+    def working_on(self, path: Path) -> Settings:
+        """These settings, with the warehouse at `path` (a run's working copy)."""
+        copy = self.model_copy()
+        copy._working_warehouse = path
+        return copy
 
     @cached_property
     def landing_dir(self) -> Path:
@@ -79,10 +97,6 @@ class Settings(BaseSettings):
     @cached_property
     def lock_path(self) -> Path:
         return self.warehouse_dir / ".writer.lock"
-
-    @cached_property
-    def run_log_path(self) -> Path:
-        return self.warehouse_dir / "runs.jsonl"
 
     @cached_property
     def dbt_target_dir(self) -> Path:
@@ -121,6 +135,7 @@ class Settings(BaseSettings):
             base_url=self.statbank_url,
             requests_per_minute=self.statbank_requests_per_minute,
             timeout_s=self.statbank_timeout_s,
+            max_attempts=self.statbank_max_attempts,
             cache_dir=self.warehouse_dir / "cache" / "statbank",
             cache_ttl_s=self.statbank_cache_hours * 3600,
         )

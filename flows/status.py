@@ -8,7 +8,8 @@ from typing import Any
 import duckdb
 
 from flows.gate import load_result
-from flows.runlog import last_run
+from flows.lock import current_holder
+from flows.runlog import last_runs
 from flows.settings import Settings
 from flows.warehouse import connect
 
@@ -21,30 +22,38 @@ class Status:
     marts: dict[str, int] = field(default_factory=dict)
     published: list[int] = field(default_factory=list)
     gate: dict[int, str] = field(default_factory=dict)
-    last_run: dict[str, Any] | None = None
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    running: dict[str, Any] | None = None
     warehouse_note: str | None = None
+
+    @property
+    def last_run(self) -> dict[str, Any] | None:
+        return self.runs[0] if self.runs else None
 
 
 def collect(settings: Settings) -> Status:
     status = Status(home=str(settings.home), warehouse=str(settings.warehouse_path))
-    status.last_run = last_run(settings)
+    status.running = current_holder(settings.lock_path)
+    try:
+        status.runs = last_runs(settings, 5)
+    except duckdb.IOException:
+        status.warehouse_note = "the warehouse is being replaced by a finishing run; try again"
     if settings.published_dir.exists():
         status.published = sorted(
             int(p.name)
             for p in settings.published_dir.iterdir()
             if p.is_dir() and p.name.isdigit() and (p / "manifest.json").exists()
         )
-    for year in status.published + (
-        [status.last_run["year"]] if status.last_run and status.last_run.get("year") else []
-    ):
+    last = status.last_run
+    for year in status.published + ([last["year"]] if last and last.get("year") else []):
         result = load_result(settings, year)
         if result is not None:
             status.gate[year] = result.describe()
-    if not settings.warehouse_path.exists():
+    if not settings.committed_warehouse_path.exists():
         status.warehouse_note = "no warehouse yet: run `bymonitor run`"
         return status
     try:
-        with connect(settings.warehouse_path, read_only=True) as con:
+        with connect(settings.committed_warehouse_path, read_only=True) as con:
             status.loads = [
                 dict(
                     zip(

@@ -15,6 +15,34 @@ from flows.errors import BymonitorError
 
 RAW_DDL = """
 create schema if not exists raw;
+create schema if not exists ops;
+create table if not exists ops.fingerprints (
+    stage       varchar primary key,  -- build, gate-<year>: what the stage's last success saw
+    value       varchar not null,
+    recorded_at timestamptz not null
+);
+create table if not exists ops.runs (
+    run_id      varchar primary key,
+    flow        varchar not null,     -- yearly-refresh, backfill
+    parameters  json not null,
+    started_at  timestamptz not null,
+    finished_at timestamptz,
+    status      varchar not null,     -- running, ok, failed, interrupted
+    report_year integer,
+    report      varchar,
+    gate        varchar,              -- the gate's verdict in one line
+    error       varchar,
+    pid         integer not null
+);
+create table if not exists ops.run_stages (
+    run_id   varchar not null,
+    position integer not null,
+    stage    varchar not null,
+    status   varchar not null,
+    seconds  double not null,
+    rows     bigint,                  -- rows loaded, built, checked or files published
+    summary  varchar
+);
 create table if not exists raw._loads (
     load_id       varchar primary key,
     source        varchar not null,

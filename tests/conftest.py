@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from helpers import SAMPLE_STATBANK, SHARED_SSB
+from prefect_server import PrefectServer
 
 from flows.settings import Settings
 
@@ -49,3 +50,12 @@ def write_document(tmp_path: Path) -> Callable[[dict, str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory) -> PrefectServer:
+    """One real Prefect server for the session's CLI runs (started here, stopped at the end),
+    so that each run does not start its own temporary server."""
+    server = PrefectServer(tmp_path_factory.mktemp("prefect-server")).start()
+    yield server
+    server.stop()

@@ -51,3 +51,29 @@ def cell_positions(document: dict, **codes: str) -> list[int]:
         for position, cell in enumerate(dataset.cells())
         if all(cell.codes[k] == v for k, v in codes.items())
     ]
+
+
+def warehouse_state(path: Path) -> dict[str, tuple[int, int]]:
+    """Rows and an order-free checksum of every table in the raw and marts schemas."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in ('raw', 'marts') order by 1, 2"
+        ).fetchall()
+        return {
+            f"{schema}.{table}": con.execute(
+                f'select count(*), coalesce(bit_xor(hash(t)), 0) from {schema}."{table}" t'
+            ).fetchone()
+            for schema, table in tables
+        }
+    finally:
+        con.close()
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root by relative path, with its bytes."""
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): p.read_bytes() for p in files}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,12 @@ def _point(rows: list[dict], year: int) -> dict | None:
 
 
 def build_pages(
-    data: ReportData, gate: GateResult, year: int, settings: Settings, lang: str
+    data: ReportData,
+    gate: GateResult,
+    year: int,
+    settings: Settings,
+    lang: str,
+    stale_since: str | None = None,
 ) -> dict[str, str]:
     """Every HTML page of the report by file name, plus "quality" and "print" (for the PDF)."""
     fmt, t = Formatter(lang), load_messages(settings, lang)
@@ -156,6 +162,7 @@ def build_pages(
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
         "bars": bars,
+        "stale_since": fmt.day(date.fromisoformat(stale_since)) if stale_since else None,
     }
     pages = {
         "index.html": env.get_template("index.html").render(**common),
@@ -186,13 +193,15 @@ def publish(
     settings: Settings,
     lang: str | None = None,
     fingerprint: str | None = None,
+    stale_since: str | None = None,
 ) -> Publication:
     """Render into a temporary folder beside the target, then swap it into place."""
     if not gate.passed:
         raise PublishError(f"the quality gate failed for {year}: nothing was published")
     lang = lang or settings.lang
-    pages = build_pages(data, gate, year, settings, lang)
+    pages = build_pages(data, gate, year, settings, lang, stale_since)
     settings.published_dir.mkdir(parents=True, exist_ok=True)
+    recover_interrupted(settings.published_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
     try:
         quality_page, print_page = pages.pop("quality"), pages.pop("print")
@@ -213,6 +222,7 @@ def publish(
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": __version__,
             "inputs_fingerprint": fingerprint,
+            "statbank_stale_since": stale_since,
             "gate": {
                 "passed": gate.passed,
                 "checks": len(gate.checks),
@@ -231,10 +241,35 @@ def publish(
         os.chmod(staging, 0o755)
         target = settings.publication_dir(year)
         _swap_into_place(staging, target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if exc.errno in NO_SPACE:
+            writing = f" while writing {Path(exc.filename).name}" if exc.filename else ""
+            raise PublishError(
+                f"not enough disk space to publish the {year} report in {settings.published_dir} "
+                f"({exc.strerror}{writing}); nothing was published and the previous publication "
+                "is unchanged"
+            ) from exc
+        raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Publication(year, target, [*files, "manifest.json"])
+
+
+NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def recover_interrupted(published_dir: Path) -> None:
+    """Tidy what a killed publication left: its staging folder, and a retired publication that
+    was moved aside but not yet replaced (put back)."""
+    for path in published_dir.glob(".*"):
+        name = path.name[1:]
+        year, _, rest = name.partition("-")
+        if rest.startswith("retired-") and not (published_dir / year).exists():
+            path.rename(published_dir / year)
+        elif path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _swap_into_place(staging: Path, target: Path) -> None:

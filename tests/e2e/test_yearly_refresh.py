@@ -50,8 +50,9 @@ def test_run_prints_where_the_report_is(first_run, report):
     _, completed = first_run
     assert str(report / "index.html") in completed.stdout
     assert "Traceback" not in completed.stdout + completed.stderr
-    assert "survey_2024.xlsx: loaded" in completed.stdout
-    assert "pseudonymised with the built-in demo key: embedded sample only" in completed.stdout
+    progress = completed.stderr
+    assert "survey_2024.xlsx: loaded" in progress
+    assert "pseudonymised with the built-in demo key: embedded sample only" in progress
 
 
 def test_every_page_is_published(report):
@@ -103,18 +104,19 @@ def test_status_tells_what_happened(first_run):
     completed = run_cli(home, "status")
     assert completed.returncode == 0, completed.stderr
     out = completed.stdout
-    assert "last run:  ok (year 2024)" in out
+    assert re.search(r"yearly-re.*2024.*ok", out)
     for stage in ("ingest", "build", "check", "publish"):
-        assert re.search(rf"^\s+{stage}\s+ok", out, re.M), stage
+        assert f"{stage} ok" in out, stage
     assert "07459.json" in out and "13470.json" in out
     assert "published: 2024" in out
 
 
-def test_a_second_run_adds_nothing_and_says_so(first_run):
+def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server):
     home, _ = first_run
-    completed = run_cli(home, "run")
+    completed = run_cli(home, "run", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "already loaded" in completed.stdout
+    assert completed.stderr.count(": already loaded as") == 14
+    assert "inputs and models unchanged since the last build, skipped" in completed.stderr
     con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
     try:
         files = len(SAMPLE_INPUTS)
@@ -134,7 +136,9 @@ def test_errors_are_one_sentence_and_exit_non_zero(tmp_path):
     assert "Traceback" not in completed.stderr
 
 
-def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(first_run, tmp_path):
+def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(
+    first_run, tmp_path, prefect_server
+):
     home, _ = first_run
     report = home / "reports" / "published" / "2024"
     before = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
@@ -145,23 +149,34 @@ def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(first_
         document["value"][position] = 0
     (broken / "statbank" / "07459.json").write_text(json.dumps(document), encoding="utf-8")
     env = {"BYMONITOR_SAMPLE_DIR": str(broken), "BYMONITOR_PSEUDONYM_KEY": "k"}
-    completed = run_cli(home, "run", env=env)
+    warehouse = home / "warehouse" / "bymonitor.duckdb"
+    loads_before = _loads(warehouse)
+    completed = run_cli(home, "run", env={**env, **prefect_server.env()})
     assert completed.returncode == 1
     assert "the quality gate failed" in completed.stderr
     assert "Population is a positive number of persons" in completed.stderr
     assert "Traceback" not in completed.stderr
     after = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
     assert after == before
+    assert _loads(warehouse) == loads_before  # the run's loads were thrown away with it
     status = run_cli(home, "status").stdout
-    assert "last run:  failed" in status and "check    failed" in status
+    assert "check failed" in status and "last run's error: the quality gate failed" in status
 
 
-def test_a_backfill_publishes_each_year_and_skips_what_is_published(tmp_path):
-    completed = run_cli(tmp_path, "run", "--years", "2023-2024")
+def _loads(warehouse: Path) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute("select load_id, sha256 from raw._loads order by 1").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_backfill_publishes_each_year_and_skips_what_is_published(tmp_path, prefect_server):
+    completed = run_cli(tmp_path, "run", "--years", "2023-2024", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
     published = tmp_path / "reports" / "published"
     assert (published / "2023" / "manifest.json").is_file()
     assert (published / "2024" / "manifest.json").is_file()
-    again = run_cli(tmp_path, "run", "--years", "2024")
+    again = run_cli(tmp_path, "run", "--years", "2024", env=prefect_server.env())
     assert again.returncode == 0
-    assert "2024: already published, skipped" in again.stdout
+    assert "2024: already published, skipped" in again.stderr

@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from flows import pipeline
-from flows.publish import render
 from flows.publish.marts import MARTS
 from flows.settings import Settings
 
@@ -155,25 +154,6 @@ def test_every_file_has_the_checksum_the_manifest_lists(publication):
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((publication / name).read_bytes()).hexdigest() == digest, name
     assert manifest["gate"]["passed"] is True and manifest["code_version"]
-
-
-def test_a_failed_render_leaves_the_last_publication_as_it_was(
-    built_home, publication, tmp_path, monkeypatch
-):
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home)
-    settings = Settings(home=home)
-    target = settings.publication_dir(2024)
-    before = {p: p.read_bytes() for p in target.rglob("*") if p.is_file()}
-
-    def broken(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(render, "write_pdf", broken)
-    with pytest.raises(OSError, match="No space left"):
-        pipeline.publish_year(settings, 2024)
-    assert {p: p.read_bytes() for p in target.rglob("*") if p.is_file()} == before
-    assert [p.name for p in settings.published_dir.iterdir()] == ["2024"]  # nothing half-made
 
 
 def test_english_uses_english_words_and_number_formats(built_home, tmp_path):

@@ -1,0 +1,154 @@
+"""Faults at every stage: a run killed (SIGKILL, with dbt and all its children) during ingest,
+dbt build, the gate or publication leaves the warehouse and the last publication exactly as they
+were, and the next run recovers without duplicates. A full disk during publication ends with a
+clear message and no partial output."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from helpers import BYMONITOR, SAMPLE_DIR, cell_positions, run_cli, tree_bytes, warehouse_state
+
+pytestmark = pytest.mark.e2e
+
+# When to kill: once the run's lock file names the stage, and this many seconds later (so that
+# dbt, Great Expectations or the renderer is at work). Ingest is killed right after a file loaded.
+KILL_POINTS = {"ingest": None, "build": 2.5, "check": 1.5, "publish": 4.0}
+BODO_2024 = 53712
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, prefect_server) -> Path:
+    home = tmp_path_factory.mktemp("published")
+    completed = run_cli(home, "run", env=prefect_server.env())
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return home
+
+
+@pytest.fixture(scope="module")
+def changed_inputs(tmp_path_factory) -> Path:
+    """The sample with 07459 revised: Bodø and Nordland +20 persons in 2024."""
+    changed = tmp_path_factory.mktemp("changed") / "sample"
+    shutil.copytree(SAMPLE_DIR.parent, changed)
+    document = json.loads((changed / "statbank" / "07459.json").read_text(encoding="utf-8"))
+    for region in ("K-1804", "F-18"):
+        for position in cell_positions(document, Region=region, Tid="2024"):
+            document["value"][position] += 1
+    (changed / "statbank" / "07459.json").write_text(json.dumps(document), encoding="utf-8")
+    return changed
+
+
+def _env(home: Path, inputs: Path, server) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
+    env.update(server.env())
+    env.update({"BYMONITOR_HOME": str(home), "BYMONITOR_SAMPLE_DIR": str(inputs),
+                "BYMONITOR_PSEUDONYM_KEY": "k"})  # fmt: skip
+    return env
+
+
+def _kill_at(victim: subprocess.Popen, home: Path, stage: str, delay: float | None) -> None:
+    lock = home / "warehouse" / ".writer.lock"
+    deadline = time.monotonic() + 300
+    if delay is None:  # ingest: as soon as the revised file is loaded into the working copy
+        for line in victim.stdout:
+            if "07459.json: loaded" in line or time.monotonic() > deadline:
+                break
+    else:
+        while time.monotonic() < deadline and victim.poll() is None:
+            try:
+                if json.loads(lock.read_text(encoding="utf-8") or "{}").get("stage") == stage:
+                    break
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.02)
+        time.sleep(delay)
+    assert victim.poll() is None, f"the run ended before it could be killed during {stage}"
+    os.killpg(victim.pid, signal.SIGKILL)  # the flow, dbt and the renderer with it
+    victim.wait()
+
+
+@pytest.mark.parametrize("stage", list(KILL_POINTS))
+def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
+    stage, published, changed_inputs, prefect_server, tmp_path
+):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    warehouse = home / "warehouse" / "bymonitor.duckdb"
+    publications = home / "reports" / "published"
+    state_before, files_before = warehouse_state(warehouse), tree_bytes(publications)
+
+    victim = subprocess.Popen(
+        [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    _kill_at(victim, home, stage, KILL_POINTS[stage])
+
+    assert warehouse_state(warehouse) == state_before
+    assert tree_bytes(publications) == files_before  # no half-published year, nothing retired
+    assert [p.name for p in publications.iterdir()] == ["2024"]
+
+    again = subprocess.run(
+        [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "took over the lock left by a run that stopped" in again.stderr
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        loads = con.execute("select count(*), count(distinct sha256) from raw._loads").fetchone()
+        manifest_rows = con.execute(
+            "select sum(rows_loaded) from raw._loads where source = 'statbank'"
+        ).fetchone()[0]
+        cells = con.execute("select count(*) from raw.statbank_cells").fetchone()[0]
+        bodo = con.execute(
+            "select value from marts.fct_indicator_values where geo_code = 'bodo' "
+            "and year = 2024 and indicator_id = 'population'"
+        ).fetchone()[0]
+        runs = con.execute("select status from ops.runs order by started_at").fetchall()
+    finally:
+        con.close()
+    assert loads == (15, 15)  # 14 sample files and the revised 07459, each once
+    assert manifest_rows == cells  # the load manifest accounts for every cell
+    assert bodo == BODO_2024 + 20
+    assert [r[0] for r in runs] == ["ok", "interrupted", "ok"]
+    report = publications / "2024"
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert tree_bytes(report).keys() == {*manifest["files"], "manifest.json"}
+    assert [p.name for p in publications.iterdir()] == ["2024"]
+
+
+def _limit_file_size(limit: int):
+    def limit_in_child() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_in_child
+
+
+def test_a_full_disk_during_publication_ends_clearly_and_publishes_nothing(published, tmp_path):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    publications = home / "reports" / "published"
+    files_before = tree_bytes(publications)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
+    env["BYMONITOR_HOME"] = str(home)
+    # No file may grow beyond 500 kB: the pages fit, the data files do not.
+    completed = subprocess.run(
+        [str(BYMONITOR), "publish"], env=env, capture_output=True, text=True, timeout=600,
+        check=False, preexec_fn=_limit_file_size(500_000),
+    )  # fmt: skip
+    assert completed.returncode == 1
+    assert "not enough disk space to publish the 2024 report" in completed.stderr
+    assert "nothing was published and the previous publication is unchanged" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert tree_bytes(publications) == files_before
+    assert [p.name for p in publications.iterdir()] == ["2024"]

@@ -1,0 +1,130 @@
+"""The refresh as Prefect runs it: against a real Prefect server started by the test, deployed on
+its yearly schedule, one writer at a time, and recorded in the warehouse's run history."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import duckdb
+import pytest
+from helpers import BYMONITOR, run_cli
+from prefect_server import PREFECT
+
+from flows.settings import REPO_ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_schedule_deploys_to_a_prefect_server_with_its_cron_zone_and_parameters(
+    prefect_server,
+):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")},
+        **prefect_server.env(),
+        "PREFECT_HOME": str(prefect_server.home / "client"),
+        "BYMONITOR_CHECKOUT": str(REPO_ROOT),
+    }
+
+    def prefect(*args: str) -> None:
+        done = subprocess.run(
+            [str(PREFECT), *args], env=env, cwd=REPO_ROOT, capture_output=True, text=True,
+            timeout=180, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    prefect("work-pool", "create", "bymonitor", "--type", "process", "--overwrite")
+    prefect("--no-prompt", "deploy", "--all")
+
+    deployment = prefect_server.get("/deployments/name/yearly-refresh/yearly")
+    [schedule] = deployment["schedules"]
+    assert schedule["schedule"]["cron"] == "0 6 15 3 *"
+    assert schedule["schedule"]["timezone"] == "Europe/Oslo"
+    assert schedule["active"] is True
+    assert deployment["parameters"] == {"live": True}
+    assert deployment["work_pool_name"] == "bymonitor"
+    assert deployment["entrypoint"] == "flows/refresh.py:yearly_refresh"
+    assert set(deployment["parameter_openapi_schema"]["properties"]) == {
+        "year", "live", "allow_stale",
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def served_run(prefect_server, tmp_path_factory):
+    home = tmp_path_factory.mktemp("served")
+    completed = run_cli(home, "run", env=prefect_server.env())
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return home, completed
+
+
+def test_a_run_against_the_server_is_a_completed_flow_run_with_its_tasks(
+    prefect_server, served_run
+):
+    home, _ = served_run
+    assert (home / "reports" / "published" / "2024" / "report.pdf").is_file()
+    runs = prefect_server.post(
+        "/flow_runs/filter",
+        {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 50},
+    )
+    flows = {f["id"]: f["name"] for f in prefect_server.post("/flows/filter", {"limit": 50})}
+    assert "yearly-refresh" in {flows[r["flow_id"]] for r in runs}
+    tasks = prefect_server.post("/task_runs/filter", {"limit": 200})
+    names = {re.sub(r"-[0-9a-f]+$", "", t["name"]) for t in tasks}
+    assert {"ingest-statbank-files", "ingest-survey-and-interviews", "build-marts",
+            "quality-gate", "publish-report"} <= names  # fmt: skip
+    logs = prefect_server.post("/logs/filter", {"limit": 200})
+    assert any("07459.json: loaded" in entry["message"] for entry in logs)
+
+
+def test_the_run_history_records_stages_rows_gate_and_outcome(served_run):
+    home, completed = served_run
+    con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
+    try:
+        run = con.execute(
+            "select run_id, flow, parameters::varchar, status, report_year, gate, report "
+            "from ops.runs"
+        ).fetchall()
+        stages = con.execute(
+            "select stage, status, seconds, rows from ops.run_stages order by position"
+        ).fetchall()
+    finally:
+        con.close()
+    [(run_id, flow, parameters, status, year, gate, report)] = run
+    assert (flow, status, year) == ("yearly-refresh", "ok", 2024)
+    assert '"live": false' in parameters
+    assert gate.startswith("quality gate passed")
+    assert report.endswith("2024/index.html")
+    assert [s[0] for s in stages] == ["ingest", "build", "check", "publish"]
+    assert all(s[1] == "ok" and s[2] > 0 for s in stages)
+    ingest_rows, build_rows, checks, files = (s[3] for s in stages)
+    assert ingest_rows > 60_000 and build_rows > 10_000 and checks > 100 and files > 30
+    out = completed.stdout
+    assert run_id in out and re.search(r"│ build\s+│ ok\s+│", out)  # the summary table
+    status = run_cli(home, "status").stdout
+    assert run_id in status and "published: 2024" in status
+
+
+def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_server, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
+    env.update(prefect_server.env())
+    env.update({"BYMONITOR_HOME": str(tmp_path), "BYMONITOR_LOCK_WAIT_S": "3"})
+    command = [str(BYMONITOR), "run"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    runs = [subprocess.Popen(command, env=env, **pipes) for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in runs]
+    assert sorted(code for code, _, _ in results) == [0, 1], results
+    [(_, _, loser)] = [r for r in results if r[0] == 1]
+    [winner] = [p for p, r in zip(runs, results, strict=True) if r[0] == 0]
+    assert re.search(
+        rf"another run is writing to .*\(process {winner.pid}, started 20\d\d-.*running "
+        r"`bymonitor run`.*waited 3 s",
+        loser,
+    ), loser
+    con = duckdb.connect(str(tmp_path / "warehouse" / "bymonitor.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*), count(distinct sha256) from raw._loads").fetchone() \
+            == (14, 14)  # fmt: skip
+        assert con.execute("select count(*) from ops.runs where status = 'ok'").fetchone() == (1,)
+    finally:
+        con.close()
