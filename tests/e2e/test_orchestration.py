@@ -3,13 +3,17 @@ its yearly schedule, one writer at a time, and recorded in the warehouse's run h
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
+import socket
 import subprocess
+from datetime import date
 
 import duckdb
 import pytest
-from helpers import BYMONITOR, run_cli
+from helpers import BYMONITOR, run_cli, tree_bytes, warehouse_state
 from prefect_server import PREFECT
 
 from flows.settings import REPO_ROOT
@@ -128,3 +132,34 @@ def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_se
         assert con.execute("select count(*) from ops.runs where status = 'ok'").fetchone() == (1,)
     finally:
         con.close()
+
+
+def test_live_refresh_when_statbank_is_down_stops_unless_stale_figures_are_allowed(
+    served_run, prefect_server, tmp_path
+):
+    home = tmp_path / "home"
+    shutil.copytree(served_run[0], home)
+    warehouse = home / "warehouse" / "bymonitor.duckdb"
+    report = home / "reports" / "published" / "2024"
+    state, files = warehouse_state(warehouse), tree_bytes(report)
+    with socket.socket() as probe:  # a port nobody listens on: StatBank is unreachable
+        probe.bind(("127.0.0.1", 0))
+        unreachable = f"http://127.0.0.1:{probe.getsockname()[1]}/api/v2"
+    env = {**prefect_server.env(), "BYMONITOR_STATBANK_URL": unreachable,
+           "BYMONITOR_STATBANK_MAX_ATTEMPTS": "2"}  # fmt: skip
+
+    refused = run_cli(home, "run", "--live", env=env)
+    assert refused.returncode == 1
+    assert "StatBank could not be read: cannot reach StatBank" in refused.stderr
+    assert "--allow-stale" in refused.stderr and "Traceback" not in refused.stderr
+    assert warehouse_state(warehouse) == state and tree_bytes(report) == files
+
+    stale = run_cli(home, "run", "--live", "--allow-stale", env=env)
+    assert stale.returncode == 0, stale.stdout + stale.stderr
+    landed = date.today().isoformat()
+    assert "StatBank could not be read" in stale.stderr
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["statbank_stale_since"] == landed
+    page = (report / "index.html").read_text(encoding="utf-8")
+    assert "SSBs statistikkbank kunne ikke leses da rapporten ble laget" in page
+    assert (report / "bodo.html").read_text(encoding="utf-8").count('class="callout stale"') == 1
