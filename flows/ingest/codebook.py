@@ -64,7 +64,9 @@ class Column:
             return text, None
         if kind == "town":
             town = match_town(text)
-            return (town, None) if town else (None, f"{text!r} is not one of the ten towns")
+            if town:
+                return town, None
+            return None, f"{text!r} is not one of the ten towns{lookalike_note(text)}"
         if kind == "town_or_regional":
             if fold(text) in (REGIONAL, "regionalt", "region", "regional aktor"):
                 return REGIONAL, None
@@ -72,7 +74,10 @@ class Column:
             return (
                 (town, None)
                 if town
-                else (None, f"{text!r} is not one of the ten towns or 'regional'")
+                else (
+                    None,
+                    f"{text!r} is not one of the ten towns or 'regional'{lookalike_note(text)}",
+                )
             )
         if kind in ("choice", "yesno", "likert5"):
             assert self.scale is not None
@@ -200,3 +205,14 @@ def load_interview_codebook(path: Path = INTERVIEW_CODEBOOK) -> list[Column]:
 def interview_scales(path: Path = INTERVIEW_CODEBOOK) -> dict[str, Scale]:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {name: _scale(document, name) for name in document["scales"]}
+
+
+def lookalike_note(text: str) -> str:
+    """Say so when a name holds letters from another script that look like Latin ones."""
+    import unicodedata
+
+    foreign = [c for c in text if c.isalpha() and not unicodedata.name(c, "").startswith("LATIN")]
+    if not foreign:
+        return ""
+    names = ", ".join(f"{c!r} {unicodedata.name(c, '?').lower()}" for c in dict.fromkeys(foreign))
+    return f" (it has letters from another script that look like Latin ones: {names})"

@@ -18,12 +18,13 @@ from flows.ingest.codebook import Column, load_interview_codebook
 from flows.ingest.landing import (
     LoadResult,
     Reject,
+    insert_rows,
     previous_load,
     sha256_of,
 )
 from flows.ingest.people import land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
-from flows.ingest.tabular import read_table
+from flows.ingest.tabular import read_table, shape_problems
 
 SOURCE = "interviews"
 IDENTITIES = {"interview_id": "interview", "informant_name": "person",
@@ -63,8 +64,15 @@ def parse_interviews(
     seen: dict[str, int] = {}
     for number, row in table.rows:
         values: dict[str, str | None] = {}
-        problems: list[Reject] = []
+        readable = [c.column for c in kept if c.column not in IDENTITIES]
+        problems = [
+            Reject(number, column, shown, reason)
+            for column, shown, reason in shape_problems(row, readable)
+        ]
+        formulas = {p.column for p in problems}
         for column in kept:
+            if column.column in formulas:
+                continue
             text = row[column.column]
             if column.column in IDENTITIES:
                 values[column.id] = pseudonymise(IDENTITIES[column.column], text) if text else None
@@ -135,12 +143,10 @@ def load_interviews(
     parsed = parse_interviews(path, wave, pseudonymise, load_interview_codebook(), already, sheet)
 
     def write_rows(load_id: str) -> None:
-        con.executemany(
-            "insert into raw.interviews values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(load_id, wave, *row) for row in parsed.interviews],
-        )
-        con.executemany(
-            "insert into raw.interview_themes values (?, ?, ?, ?)",
+        insert_rows(con, "raw.interviews", [(load_id, wave, *row) for row in parsed.interviews])
+        insert_rows(
+            con,
+            "raw.interview_themes",
             [(load_id, wave, key, theme) for key, theme in parsed.themes],
         )
 

@@ -73,10 +73,16 @@ def read_file(path: Path) -> Dataset:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise JsonStatError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if not text.strip():
+        raise JsonStatError(source, "the file is empty")
+    if text.lstrip().startswith("<"):
+        raise JsonStatError(source, "an HTML or XML page, not JSON (an error page saved as .json?)")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise JsonStatError(source, f"not JSON ({exc.msg} at line {exc.lineno})") from exc
+    except RecursionError:
+        raise JsonStatError(source, "not usable JSON (nested too deeply)") from None
     return parse(document, source)
 
 
@@ -84,6 +90,14 @@ def parse(document: Any, source: str = "<document>") -> Dataset:
     """Validate and unpack a decoded JSON-stat 2.0 dataset."""
     if not isinstance(document, dict):
         raise JsonStatError(source, "not a JSON-stat dataset (top level is not an object)")
+    if "version" not in document and any(
+        isinstance(v, dict) and "dimension" in v for v in document.values()
+    ):
+        raise JsonStatError(
+            source,
+            "a JSON-stat 1.x bundle, not a JSON-stat 2.0 dataset (StatBank's API v2 answers "
+            'with "version": "2.0", "class": "dataset")',
+        )
     if document.get("class") != "dataset" or str(document.get("version", "")) != "2.0":
         raise JsonStatError(
             source, 'not a JSON-stat 2.0 dataset (needs "version": "2.0", "class": "dataset")'

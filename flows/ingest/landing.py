@@ -110,17 +110,30 @@ class Reject:
     reason: str
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert many rows at once (a frame scanned by DuckDB; `executemany` goes row by row)."""
+    if not rows:
+        return
+    import pandas as pd
+
+    width = len(rows[0])
+    frame = pd.DataFrame.from_records(rows, columns=[f"c{i}" for i in range(width)])
+    frame = frame.astype(object).where(frame.notna(), None)
+    con.register("incoming_rows", frame)
+    try:
+        con.execute(f"insert into {table} select * from incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
+
 def record_rejects(
     con: duckdb.DuckDBPyConnection, load_id: str, source: str, file_name: str, rejects: list[Reject]
 ) -> None:
-    if rejects:
-        con.executemany(
-            "insert into raw._rejects values (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (load_id, source, file_name, r.row_number, r.column, r.value, r.reason)
-                for r in rejects
-            ],
-        )
+    insert_rows(
+        con,
+        "raw._rejects",
+        [(load_id, source, file_name, r.row_number, r.column, r.value, r.reason) for r in rejects],
+    )
 
 
 def land_bytes(content: bytes, name: str, sha256: str, landing_dir: Path, source: str) -> Path:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
+from itertools import product
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from flows.ingest import jsonstat
@@ -26,33 +29,37 @@ def cells_frame(dataset: jsonstat.Dataset, table_id: str, load_id: str) -> pd.Da
         raise jsonstat.JsonStatError(
             dataset.source, f"no {', '.join(missing)} dimension (needed for region, year, contents)"
         )
-    rows = []
-    for cell in dataset.cells():
-        codes = cell.codes
-        others = {k: v for k, v in codes.items() if k not in (region, time, contents)}
-        rows.append(
-            (
-                load_id,
-                table_id,
-                codes[region],
-                codes[time],
-                codes[contents],
-                json.dumps(others, ensure_ascii=False, sort_keys=True),
-                cell.value,
-                cell.status,
-            )
-        )
-    columns = [
-        "load_id",
-        "table_id",
-        "region_code",
-        "time_code",
-        "contents_code",
-        "dims",
-        "value",
-        "status",
-    ]
-    return pd.DataFrame.from_records(rows, columns=columns)
+    # Built column-wise: each dimension's codes repeat in a fixed pattern (row-major order, the
+    # last dimension fastest), so a column is its codes indexed by a tiled/repeated range. The
+    # JSON of the other dimensions is made once per combination of those dimensions only.
+    sizes = [len(d.codes) for d in dataset.dimensions]
+    total = math.prod(sizes)
+    positions = {}
+    for i, dimension in enumerate(dataset.dimensions):
+        inner, outer = math.prod(sizes[i + 1 :]), math.prod(sizes[:i])
+        positions[dimension.id] = np.tile(np.repeat(np.arange(sizes[i]), inner), outer)
+    others = [d for d in dataset.dimensions if d.id not in (region, time, contents)]
+    combination = np.zeros(total, dtype=np.int64)
+    for dimension in others:
+        combination = combination * len(dimension.codes) + positions[dimension.id]
+    others_json = [
+        json.dumps(dict(zip([d.id for d in others], combo, strict=True)), ensure_ascii=False,
+                   sort_keys=True)
+        for combo in product(*(d.codes for d in others))
+    ]  # fmt: skip
+    codes = {d.id: np.asarray(d.codes, dtype=object) for d in dataset.dimensions}
+    return pd.DataFrame(
+        {
+            "load_id": load_id,
+            "table_id": table_id,
+            "region_code": codes[region][positions[region]],
+            "time_code": codes[time][positions[time]],
+            "contents_code": codes[contents][positions[contents]],
+            "dims": np.asarray(others_json, dtype=object)[combination],
+            "value": pd.array(dataset.values, dtype="Float64"),
+            "status": np.asarray(dataset.statuses, dtype=object),
+        }
+    )
 
 
 def resolve_table_id(dataset: jsonstat.Dataset, given: str | None) -> str:

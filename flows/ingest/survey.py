@@ -19,12 +19,13 @@ from flows.ingest.codebook import SurveyCodebook, load_survey_codebook
 from flows.ingest.landing import (
     LoadResult,
     Reject,
+    insert_rows,
     previous_load,
     sha256_of,
 )
 from flows.ingest.people import land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
-from flows.ingest.tabular import read_table
+from flows.ingest.tabular import read_table, shape_problems
 
 SOURCE = "survey"
 NUMERIC = {"likert5": {str(n): float(n) for n in range(1, 6)}, "yesno": {"yes": 1.0, "no": 0.0}}
@@ -68,10 +69,14 @@ def parse_survey(
     for number, row in table.rows:
         raw_id = row.get(codebook.respondent_id.column, "")
         key = pseudonymise("respondent", raw_id) if raw_id else None
-        problems: list[Reject] = []
+        problems = [
+            Reject(number, column, shown, reason)
+            for column, shown, reason in shape_problems(row, list(expected))
+        ]
+        formulas = {p.column for p in problems}
         values: dict[str, str | None] = {}
         for column in codebook.items:
-            if column.column not in row:
+            if column.column not in row or column.column in formulas:
                 continue
             value, problem = column.read(row[column.column], wave)
             if problem:
@@ -129,12 +134,14 @@ def load_survey(
 
     def write_rows(load_id: str) -> None:
         _refresh_codebook(con, codebook)
-        con.executemany(
-            "insert into raw.survey_respondents values (?, ?, ?, ?, ?)",
+        insert_rows(
+            con,
+            "raw.survey_respondents",
             [(load_id, wave, key, town, number) for key, town, number in parsed.respondents],
         )
-        con.executemany(
-            "insert into raw.survey_answers values (?, ?, ?, ?, ?)",
+        insert_rows(
+            con,
+            "raw.survey_answers",
             [(load_id, wave, key, item, value) for key, item, value in parsed.answers],
         )
 

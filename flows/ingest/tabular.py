@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,8 +66,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        # Formulas are read as formulas (not as cached results, which a file saved by a script
+        # lacks) so that a row with one is rejected rather than read as an empty answer.
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InputFileError(f"{path}: not a readable XLSX workbook ({exc})") from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
@@ -75,15 +78,22 @@ def _read_xlsx(path: Path, sheet: str | None) -> Table:
             )
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
         records = [
-            ["" if cell is None else _cell_text(cell) for cell in row]
-            for row in worksheet.iter_rows(values_only=True)
+            [_cell_text(cell.value, cell.data_type) for cell in row]
+            for row in worksheet.iter_rows()
         ]
     finally:
         workbook.close()
     return _table(str(path), records)
 
 
-def _cell_text(value: object) -> str:
+FORMULA = "\x00formula:"  # marks a cell holding a formula; never a value a codebook accepts
+
+
+def _cell_text(value: object, data_type: str | None = None) -> str:
+    if value is None:
+        return ""
+    if data_type == "f":
+        return f"{FORMULA}{value}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat"):
@@ -92,15 +102,47 @@ def _cell_text(value: object) -> str:
 
 
 def _table(source: str, records: list[list[str]]) -> Table:
-    records = [r for r in records if any(str(v).strip() for v in r)] if records else []
-    if not records:
+    """Header and rows; each row keeps its number as a spreadsheet shows it (blank rows count)."""
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(str(v).strip() for v in r)]
+    if not numbered:
         raise InputFileError(f"{source}: the file has no header row")
-    header = [h.strip() for h in records[0]]
+    header = [h.strip() for h in numbered[0][1]]
+    while header and not header[-1]:
+        header.pop()  # trailing empty header cells (a sheet's formatted but unused columns)
     if any(not h for h in header):
         blanks = [str(i + 1) for i, h in enumerate(header) if not h]
         raise InputFileError(f"{source}: column(s) {', '.join(blanks)} have no name in the header")
     rows = []
-    for number, record in enumerate(records[1:], start=2):
-        values = [str(v).strip() for v in record] + [""] * (len(header) - len(record))
-        rows.append((number, dict(zip(header, values[: len(header)], strict=True))))
+    for number, record in numbered[1:]:
+        values = [_unmark(str(v).strip()) for v in record]
+        extra = [v for v in values[len(header) :] if v]
+        values += [""] * (len(header) - len(values))
+        row = dict(zip(header, values[: len(header)], strict=True))
+        if extra:
+            row[TOO_MANY] = f"{len(header) + len(extra)} values but {len(header)} columns"
+        rows.append((number, row))
     return Table(source, header, rows)
+
+
+TOO_MANY = "\x00too_many_values"  # a row's key when it has more values than the header
+
+
+def _unmark(value: str) -> str:
+    """Drop the apostrophe spreadsheets put before a value to keep it text ('1987 → 1987)."""
+    return value[1:] if value.startswith("'") and len(value) > 1 else value
+
+
+def shape_problems(row: dict[str, str], columns: list[str]) -> list[tuple[str, str | None, str]]:
+    """Problems of a row as a whole: more values than columns, formulas in the columns read.
+    Each is (column, value shown, reason)."""
+    problems: list[tuple[str, str | None, str]] = []
+    if TOO_MANY in row:
+        problems.append(("(row)", None, f"the row has {row[TOO_MANY]}: values out of place"))
+    for column in columns:
+        value = row.get(column, "")
+        if value.startswith(FORMULA):
+            formula = "=" + value[len(FORMULA) :].lstrip("=")
+            problems.append(
+                (column, formula[:80], "a spreadsheet formula, not a value (save the values)")
+            )
+    return problems
