@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from flows.publish.marts import MARTS, ReportData
 
@@ -14,14 +15,30 @@ DEFINITION_COLUMNS = ["indicator_id", "name_nb", "name_en", "unit", "definition_
                       "definition_en", "source_tables"]  # fmt: skip
 
 
+# A text cell starting with one of these is run as a formula by spreadsheet programs
+# (CSV/formula injection); such text is written so that it stays text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csvs(data: ReportData, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in data.marts.items():
-        with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
-            if rows:
-                writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-                writer.writeheader()
-                writer.writerows(rows)
+        write_csv(rows, folder / f"{name}.csv")
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        if rows:
+            writer = csv.writer(handle)
+            writer.writerow(list(rows[0]))
+            writer.writerows([neutralise(v) for v in row.values()] for row in rows)
 
 
 def write_workbook(data: ReportData, path: Path) -> None:
@@ -30,19 +47,23 @@ def write_workbook(data: ReportData, path: Path) -> None:
     definitions = workbook.create_sheet("definisjoner")
     definitions.append(DEFINITION_COLUMNS)
     for row in data.marts["dim_indicator"]:
-        definitions.append([row.get(c) for c in DEFINITION_COLUMNS])
+        definitions.append([_excel(definitions, row.get(c)) for c in DEFINITION_COLUMNS])
     for name, rows in data.marts.items():
         sheet = workbook.create_sheet(name[:31])
         if rows:
             sheet.append(list(rows[0]))
             for row in rows:
-                sheet.append([_excel(v) for v in row.values()])
+                sheet.append([_excel(sheet, v) for v in row.values()])
     workbook.save(path)
 
 
-def _excel(value: object) -> object:
+def _excel(sheet, value: object) -> object:
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"  # stored as text: openpyxl would otherwise write "=..." as a formula
+        return cell
     return value
 
 

@@ -1,5 +1,7 @@
-"""No identity from the sample's survey and interview files reaches the warehouse, the landing
-zone or any published file (a security property: tested on the whole output of a real run)."""
+"""No identity from the sample's or the bad-input corpus's survey and interview files reaches the
+warehouse, the landing zone, the logs or any published file; the pseudonym key is written nowhere;
+the publication holds no machine paths or environment; small survey cells stay suppressed
+everywhere (security properties, tested on the whole output of a real run)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from bad_inputs import BAD_DIR, load_manifest
 from helpers import SAMPLE_DIR, run_cli
 from openpyxl import load_workbook
+
+from flows import pipeline
+from flows.settings import REPO_ROOT, Settings
 
 pytestmark = pytest.mark.e2e
 IDENTITY_COLUMNS = {"informant_name", "informant_email", "kontakt_epost", "respondent_id",
@@ -26,13 +32,22 @@ def _rows(path: Path) -> list[dict[str, str]]:
         ]
         return [dict(zip(values[0], r, strict=True)) for r in values[1:]]
     text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,")
-    return list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
+KEY = "privacy-test-key-7d1f0c"  # must appear in no file and no output
+# The corpus files that load; each goes in as a wave of its own, so every cell there is small.
+PEOPLE_CASES = [c for c in load_manifest()
+                if c.outcome == "loaded" and c.source != "statbank" and not c.large]  # fmt: skip
 
 
 def sample_identities() -> set[str]:
     found: set[str] = set()
-    for path in [*SAMPLE_DIR.parent.glob("survey/*"), *SAMPLE_DIR.parent.glob("interviews/*")]:
+    people = [*SAMPLE_DIR.parent.glob("survey/*"), *SAMPLE_DIR.parent.glob("interviews/*")]
+    people += [BAD_DIR / c.file for c in PEOPLE_CASES if c.file.endswith(".csv")]
+    for path in people:
         for row in _rows(path):
             found.update(v for k, v in row.items() if k in IDENTITY_COLUMNS and v)
             found.update(re.findall(r"Hilsen (.+)", row.get("kommentar", "")))
@@ -40,10 +55,22 @@ def sample_identities() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory) -> Path:
+def outputs() -> dict[str, str]:
+    return {}
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory, outputs) -> Path:
     home = tmp_path_factory.mktemp("privacy")
-    completed = run_cli(home, "run")
+    settings = Settings(home=home, pseudonym_key=KEY)
+    for wave, case in enumerate(PEOPLE_CASES, start=2001):
+        loader = pipeline.ingest_survey if case.source == "survey" else pipeline.ingest_interviews
+        loader(settings, [BAD_DIR / case.file], wave)
+    completed = run_cli(home, "run", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
     assert completed.returncode == 0, completed.stdout + completed.stderr
+    outputs["run"] = completed.stdout + completed.stderr
+    status = run_cli(home, "status", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
+    outputs["status"] = status.stdout + status.stderr
     return home
 
 
@@ -56,7 +83,7 @@ def test_the_sample_really_holds_identities():
 
 def test_no_identity_in_any_file_the_run_wrote(home):
     identities = sample_identities()
-    written = [p for p in home.rglob("*") if p.is_file() and ".prefect" not in p.parts]
+    written = [p for p in home.rglob("*") if p.is_file()]  # Prefect's database and logs too
     assert any(p.suffix == ".duckdb" for p in written)
     assert any("landing" in p.parts for p in written)
     assert any("published" in p.parts for p in written)
@@ -83,3 +110,63 @@ def test_no_identity_in_any_warehouse_column(home):
     assert len(seen) > 100
     leaked = {i for i in identities for value in seen if i in value}
     assert not leaked
+
+
+def test_no_identity_and_no_key_in_what_the_commands_printed(home, outputs):
+    printed = "\n".join(outputs.values())
+    assert "07459.json" in printed  # the output really is the run's
+    assert KEY not in printed
+    assert not {i for i in sample_identities() if i in printed}
+
+
+def test_the_pseudonym_key_is_written_nowhere(home):
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert len(files) > 100
+    for path in files:
+        assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_the_publication_holds_no_machine_paths_secrets_or_environment(home):
+    published = home / "reports" / "published"
+    forbidden = [str(home), str(REPO_ROOT), "/tmp/", "/root", "/home/", "BYMONITOR_", "PREFECT_",
+                 "PATH=", "VIRTUAL_ENV", KEY]  # fmt: skip
+    files = [p for p in published.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".xlsx" for p in files) and any(p.suffix == ".pdf" for p in files)
+    for path in files:
+        content = path.read_bytes()
+        if path.suffix == ".xlsx":  # compressed: look inside
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                content = b"".join(archive.read(n) for n in archive.namelist())
+        for text in forbidden:
+            assert text.encode() not in content, f"{text!r} in {path}"
+
+
+def test_small_survey_cells_are_suppressed_everywhere_and_cannot_be_worked_out(home):
+    con = duckdb.connect(str(home / "reports" / "published" / "2024" / "bymonitor.duckdb"),
+                         read_only=True)  # fmt: skip
+    try:
+        small = con.execute(
+            "select count(*), count(value) from marts.survey_town_summary where n < 5"
+        ).fetchone()
+        flagged = con.execute(
+            "select count(*) from marts.survey_town_summary where is_suppressed <> (n < 5)"
+        ).fetchone()[0]
+        facts = con.execute(
+            "select count(*), count(*) filter (where geo_level <> 'town'), "
+            "count(value) filter (where n < 5) "
+            "from marts.fct_indicator_values where indicator_id like 'survey_%'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert small[0] > 50 and small[1] == 0  # the corpus waves are all small cells: no value
+    assert flagged == 0
+    # Survey values exist per town only: no ten-town, regional or county total is published
+    # from which a suppressed town's answers could be worked out by subtraction.
+    assert facts[0] > 0 and facts[1] == 0 and facts[2] == 0
+    for path in (home / "reports" / "published" / "2024" / "data").glob("*.csv"):
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        if rows and {"n", "value"} <= set(rows[0]):
+            small_values = [r for r in rows if r["n"] and int(r["n"]) < 5 and r["value"]]
+            assert not small_values, (path.name, small_values[:3])
