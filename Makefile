@@ -17,6 +17,7 @@ help:
 	@echo "make run     set up, then run the yearly refresh on the embedded sample"
 	@echo "make test    set up, then lint and run the tests"
 	@echo "make lint    ruff check and format check"
+	@echo "make bench   benchmark S/R/N/F (benchmarks/bench.py; ~10 min), update docs/performance.md"
 	@echo "make sample  regenerate data/sample from ../shared/data"
 	@echo "make clean   remove the environment and everything a run wrote"
 
@@ -44,9 +45,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/bench.py
+
 sample: $(STAMP)
 	$(VENV)/bin/python data/sample/generate_sample.py
 
 clean:
 	rm -rf $(VENV) .tools .prefect warehouse/bymonitor.duckdb* warehouse/landing \
-		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/runs.jsonl reports/published
+		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/opsl reports/published
