@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 STAMP := $(VENV)/.synced
+PREFECT_TEMPLATE := .cache/prefect-template/prefect.db
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -29,12 +30,18 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $@
 
-install: $(STAMP)
+# An empty, migrated Prefect database that new homes start from (flows/runtime.py).
+$(PREFECT_TEMPLATE): $(STAMP)
+	mkdir -p $(dir $@)
+	PREFECT_HOME=$(dir $@) PREFECT_SERVER_ANALYTICS_ENABLED=false \
+		$(VENV)/bin/prefect server database upgrade -y > $(dir $@)upgrade.log
 
-run: $(STAMP)
+install: $(STAMP) $(PREFECT_TEMPLATE)
+
+run: install
 	$(VENV)/bin/bymonitor run
 
-test: $(STAMP) lint
+test: install lint
 	$(VENV)/bin/pytest
 
 lint: $(STAMP)
@@ -45,12 +52,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(STAMP)
+bench: install
 	$(VENV)/bin/python benchmarks/bench.py
 
 sample: $(STAMP)
 	$(VENV)/bin/python data/sample/generate_sample.py
 
 clean:
-	rm -rf $(VENV) .tools .prefect warehouse/bymonitor.duckdb* warehouse/landing \
+	rm -rf $(VENV) .tools .cache .prefect warehouse/bymonitor.duckdb* warehouse/landing \
 		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/opsl reports/published

@@ -27,7 +27,7 @@ from flows.publish.context import Context, methods_page, region_page, town_page
 from flows.publish.downloads import write_csvs, write_duckdb_copy, write_workbook
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
-from flows.publish.pdf import write_pdf
+from flows.publish.pdf import start_pdf
 from flows.settings import Settings
 
 
@@ -203,18 +203,20 @@ def publish(
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     recover_interrupted(settings.published_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
+    pdf = None
     try:
         quality_page, print_page = pages.pop("quality"), pages.pop("print")
+        shutil.copytree(settings.static_dir, staging / "static")
+        pdf = start_pdf(print_page, staging, staging / "report.pdf")  # in parallel with the rest
         for name, html in pages.items():
             (staging / name).write_text(html, encoding="utf-8")
-        shutil.copytree(settings.static_dir, staging / "static")
         write_csvs(data, staging / "data")
         write_workbook(data, staging / "data" / "bymonitor.xlsx")
         write_duckdb_copy(settings.warehouse_path, staging / "bymonitor.duckdb")
         (staging / "quality").mkdir()
         (staging / "quality" / "quality.json").write_text(gate.to_json(), encoding="utf-8")
         (staging / "quality" / "index.html").write_text(quality_page, encoding="utf-8")
-        write_pdf(print_page, staging, staging / "report.pdf")
+        pdf.wait()
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         manifest = {
             "report_year": year,
@@ -242,6 +244,8 @@ def publish(
         target = settings.publication_dir(year)
         _swap_into_place(staging, target)
     except OSError as exc:
+        if pdf is not None:
+            pdf.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         if exc.errno in NO_SPACE:
             writing = f" while writing {Path(exc.filename).name}" if exc.filename else ""
@@ -252,6 +256,8 @@ def publish(
             ) from exc
         raise
     except BaseException:
+        if pdf is not None:
+            pdf.cancel()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Publication(year, target, [*files, "manifest.json"])
