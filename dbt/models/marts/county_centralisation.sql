@@ -1,8 +1,8 @@
 -- Centralisation in Nordland year by year: the share of the county living in the ten towns and
 -- in Bodø, and a concentration index over all its municipalities.
 select
-    year::integer as year,
-    max(case when indicator_id = 'population' then value end)::bigint as county_population,
+    cast(year as integer) as year,
+    cast(max(case when indicator_id = 'population' then value end) as bigint) as county_population,
     max(case when indicator_id = 'county_share_in_ten_towns' then value end) as share_in_ten_towns_pct,
     max(case when indicator_id = 'county_share_in_bodo' then value end) as share_in_bodo_pct,
     max(case when indicator_id = 'county_concentration_index' then value end) as concentration_index

@@ -24,9 +24,9 @@ select
     higher_is_better,
     decimals,
     is_headline,
-    min_value::double as min_value,
-    max_value::double as max_value,
-    max_change_1y_pct::double as max_change_1y_pct,
+    cast(min_value as double precision) as min_value,
+    cast(max_value as double precision) as max_value,
+    cast(max_change_1y_pct as double precision) as max_change_1y_pct,
     source_tables,
     definition_nb,
     definition_en

@@ -4,7 +4,7 @@
 with statbank as (
     select
         geo_level, geo_code, year, indicator_id, value, numerator, denominator,
-        null::bigint as n,
+        cast(null as bigint) as n,
         status = 'suppressed' as is_suppressed,
         status
     from {{ ref('int_indicator_values') }}
@@ -13,8 +13,8 @@ with statbank as (
 vekstkraft as (
     select
         'town' as geo_level, town_id as geo_code, year, 'vekstkraft_index' as indicator_id,
-        index_0_100 as value, score as numerator, null::double as denominator,
-        null::bigint as n, false as is_suppressed, status
+        index_0_100 as value, score as numerator, cast(null as double precision) as denominator,
+        cast(null as bigint) as n, false as is_suppressed, status
     from {{ ref('int_vekstkraft') }}
 ),
 
@@ -22,8 +22,8 @@ survey as (
     select
         'town' as geo_level, town_id as geo_code, wave as year,
         'survey_' || measure || '__' || item_id as indicator_id,
-        value, null::double as numerator, null::double as denominator,
-        n::bigint as n, is_suppressed, status
+        value, cast(null as double precision) as numerator, cast(null as double precision) as denominator,
+        cast(n as bigint) as n, is_suppressed, status
     from {{ ref('int_survey_item_summary') }}
 ),
 
@@ -53,7 +53,7 @@ spine as (
 select
     spine.geo_level,
     spine.geo_code,
-    spine.year::integer as year,
+    cast(spine.year as integer) as year,
     spine.indicator_id,
     all_values.value,
     all_values.numerator,
@@ -70,6 +70,6 @@ left join all_values using (geo_level, geo_code, year, indicator_id)
 
 union all
 
-select geo_level, geo_code, year::integer, indicator_id, value, numerator, denominator, n,
+select geo_level, geo_code, cast(year as integer) as year, indicator_id, value, numerator, denominator, n,
        is_suppressed, case when value is null then coalesce(status, 'missing_at_source') end
 from survey

@@ -6,16 +6,16 @@ select
     town_id,
     'role' as category_type,
     informant_role as category,
-    count(*)::bigint as interviews
+    cast(count(*) as bigint) as interviews
 from {{ ref('stg_interviews__interviews') }}
-group by all
+group by wave, town_id, informant_role
 union all
 select
     themes.wave,
     interviews.town_id,
     'theme',
     themes.theme,
-    count(*)::bigint
+    cast(count(*) as bigint)
 from {{ ref('stg_interviews__themes') }} as themes
 inner join {{ ref('stg_interviews__interviews') }} as interviews using (wave, interview_key)
-group by all
+group by themes.wave, interviews.town_id, themes.theme

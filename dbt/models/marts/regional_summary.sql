@@ -20,7 +20,7 @@ town_values as (
         max(case when indicator_id = 'out_commuters' then value end) as out_commuters
     from facts
     where geo_level = 'town'
-    group by all
+    group by geo_code, year
 ),
 
 region_population as (
@@ -32,15 +32,15 @@ region_population as (
 select
     towns.town_id,
     towns.region_name,
-    town_values.year::integer as year,
-    town_values.population::bigint as population,
-    region_population.population::bigint as region_population,
+    cast(town_values.year as integer) as year,
+    cast(town_values.population as bigint) as population,
+    cast(region_population.population as bigint) as region_population,
     100.0 * town_values.population / region_population.population as share_of_region_pct,
     town_values.share_of_county_pct,
     town_values.job_coverage_ratio,
-    town_values.in_commuters::bigint as in_commuters,
-    town_values.out_commuters::bigint as out_commuters,
-    (town_values.in_commuters - town_values.out_commuters)::bigint as net_commuting
+    cast(town_values.in_commuters as bigint) as in_commuters,
+    cast(town_values.out_commuters as bigint) as out_commuters,
+    cast((town_values.in_commuters - town_values.out_commuters) as bigint) as net_commuting
 from town_values
 inner join towns using (town_id)
 left join region_population

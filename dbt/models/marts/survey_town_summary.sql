@@ -10,7 +10,7 @@ select
     items.label_en as item_label_en,
     summary.measure,
     summary.value,
-    summary.n::bigint as n,
+    cast(summary.n as bigint) as n,
     summary.is_suppressed
 from {{ ref('int_survey_item_summary') }} as summary
 inner join {{ ref('stg_survey__items') }} as items using (item_id, item_group)

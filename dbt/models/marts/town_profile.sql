@@ -28,10 +28,10 @@ select
     town_id,
     year,
     {%- for indicator in headline %}
-    max(case when indicator_id = '{{ indicator }}' then value end)::double as {{ indicator }},
-    max(case when indicator_id = '{{ indicator }}' then change_1y end)::double as {{ indicator }}_change_1y,
-    max(case when indicator_id = '{{ indicator }}' then change_5y end)::double as {{ indicator }}_change_5y,
-    max(case when indicator_id = '{{ indicator }}' then rank end)::integer as {{ indicator }}_rank{{ ',' if not loop.last }}
+    cast(max(case when indicator_id = '{{ indicator }}' then value end) as double precision) as {{ indicator }},
+    cast(max(case when indicator_id = '{{ indicator }}' then change_1y end) as double precision) as {{ indicator }}_change_1y,
+    cast(max(case when indicator_id = '{{ indicator }}' then change_5y end) as double precision) as {{ indicator }}_change_5y,
+    cast(max(case when indicator_id = '{{ indicator }}' then rank end) as integer) as {{ indicator }}_rank{{ ',' if not loop.last }}
     {%- endfor %}
 from values_
 group by town_id, year

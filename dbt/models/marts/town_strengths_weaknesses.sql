@@ -34,10 +34,10 @@ ranked as (
     where score is not null
 )
 
-select town_id, year::integer as year, 'strength' as kind, strength_rank::integer as position,
+select town_id, cast(year as integer) as year, 'strength' as kind, cast(strength_rank as integer) as position,
        indicator_id, value, median_of_towns, score
 from ranked where strength_rank <= 3 and score > 0
 union all
-select town_id, year::integer, 'weakness', weakness_rank::integer, indicator_id, value,
+select town_id, cast(year as integer), 'weakness', cast(weakness_rank as integer), indicator_id, value,
        median_of_towns, score
 from ranked where weakness_rank <= 3 and score < 0

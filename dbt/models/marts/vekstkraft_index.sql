@@ -3,12 +3,12 @@
 select
     vekstkraft.town_id,
     towns.town_name,
-    vekstkraft.year::integer as year,
+    cast(vekstkraft.year as integer) as year,
     vekstkraft.index_0_100,
-    vekstkraft.rank::integer as rank,
+    cast(vekstkraft.rank as integer) as rank,
     vekstkraft.score,
     vekstkraft.weight_covered,
-    vekstkraft.indicators_used::integer as indicators_used,
+    cast(vekstkraft.indicators_used as integer) as indicators_used,
     vekstkraft.status
 from {{ ref('int_vekstkraft') }} as vekstkraft
 inner join {{ ref('dim_town') }} as towns using (town_id)
