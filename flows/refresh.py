@@ -11,6 +11,7 @@ from flows import runtime
 from flows.settings import get_settings
 
 runtime.configure(get_settings())  # before Prefect is imported: telemetry off, PREFECT_HOME
+runtime.seed_prefect_database(get_settings())
 
 import json  # noqa: E402
 import logging  # noqa: E402

@@ -31,9 +31,6 @@ def configure(settings: Settings) -> None:
     os.environ.update(NO_PHONE_HOME)
     settings.prefect_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
-    database = settings.prefect_home / "prefect.db"
-    if PREFECT_TEMPLATE.exists() and not database.exists() and "PREFECT_API_URL" not in os.environ:
-        shutil.copyfile(PREFECT_TEMPLATE, database)
     os.environ.setdefault(
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(settings.prefect_startup_timeout_s)
     )
@@ -44,6 +41,17 @@ def configure(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     # Prefect's temporary server needs no UI assets and no scheduler for a one-off refresh.
     os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
+
+
+def seed_prefect_database(settings: Settings) -> None:
+    """Give a new home's temporary Prefect server a migrated database to start from (only when
+    a flow is about to run without a Prefect server of its own). A speed-up, never a failure."""
+    database = settings.prefect_home / "prefect.db"
+    if PREFECT_TEMPLATE.exists() and not database.exists() and "PREFECT_API_URL" not in os.environ:
+        try:
+            shutil.copyfile(PREFECT_TEMPLATE, database)
+        except OSError:
+            database.unlink(missing_ok=True)
 
 
 def warm_up_in_background() -> None:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 # When to kill: once the run's lock file names the stage, and this many seconds later (so that
 # dbt, Great Expectations or the renderer is at work). Ingest is killed right after a file loaded.
-KILL_POINTS = {"ingest": None, "build": 2.5, "check": 1.5, "publish": 4.0}
+KILL_POINTS = {"ingest": None, "build": 6.0, "check": 0.3, "publish": 4.0}
 BODO_2024 = 53712
 
 
@@ -74,6 +74,8 @@ def _kill_at(victim: subprocess.Popen, home: Path, stage: str, delay: float | No
     assert victim.poll() is None, f"the run ended before it could be killed during {stage}"
     os.killpg(victim.pid, signal.SIGKILL)  # the flow, dbt and the renderer with it
     victim.wait()
+    killed_in = json.loads(lock.read_text(encoding="utf-8") or "{}").get("stage")
+    assert killed_in == stage, f"killed during {killed_in}, not {stage}: adjust KILL_POINTS"
 
 
 @pytest.mark.parametrize("stage", list(KILL_POINTS))

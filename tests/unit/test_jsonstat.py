@@ -106,9 +106,9 @@ def test_a_dimension_of_size_one_with_labels_only_is_understood():
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        ("", "not JSON"),
+        ("", "the file is empty"),
         ('{"version": "2.0", "class": "dataset", "id": ["Region"', "not JSON"),
-        ('{"dataset": {"dimension": {}, "value": []}}', "not a JSON-stat 2.0 dataset"),
+        ('{"dataset": {"dimension": {}, "value": []}}', "a JSON-stat 1.x bundle"),
         ("[1, 2, 3]", r"not a JSON-stat dataset \(top level is not an object\)"),
     ],
     ids=["empty", "truncated", "json-stat-1-bundle", "a-list"],
