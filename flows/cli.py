@@ -177,7 +177,6 @@ def run(
     if wanted:
         from flows.refresh import backfill
 
-        runtime.warm_up_in_background()
         try:
             reports = backfill(years=wanted, force=force)
         finally:
@@ -187,7 +186,6 @@ def run(
         return
     from flows.refresh import yearly_refresh
 
-    runtime.warm_up_in_background()
     try:
         report = yearly_refresh(year=year, live=live, allow_stale=allow_stale)
     finally:

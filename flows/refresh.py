@@ -117,6 +117,7 @@ def build_task(settings: Settings) -> tuple[str, int | None]:
         summary = "dbt build: inputs and models unchanged since the last build, skipped"
     else:
         fingerprint.record(settings, "build", None)
+        runtime.warm_up_in_background()  # the gate's imports, while dbt works in its process
         summary = pipeline.build(settings).describe()
         fingerprint.record(settings, "build", current)
     log.info(summary)

@@ -56,7 +56,7 @@ def seed_prefect_database(settings: Settings) -> None:
 
 def warm_up_in_background() -> None:
     """Import the gate's and the renderer's libraries in a background thread while the main
-    thread waits for Prefect's server to start (several seconds of idle waiting otherwise)."""
+    thread waits for dbt's process (several seconds of idle waiting otherwise)."""
     import importlib
     import threading
 
