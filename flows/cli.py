@@ -184,6 +184,8 @@ def run(
         for report in reports:
             out.print(f"[bold green]report:[/] {report}", highlight=False)
         return
+    if not live and _report_is_up_to_date(settings, year):
+        return
     from flows.refresh import yearly_refresh
 
     try:
@@ -191,6 +193,30 @@ def run(
     finally:
         _print_run_summary(settings)
     out.print(f"[bold green]report:[/] {report}", highlight=False)
+
+
+def _report_is_up_to_date(settings, year: int | None) -> bool:
+    """Nothing a refresh reads has changed since the published report was made: record a run
+    whose stages are all skipped, say so, and leave Prefect unstarted."""
+    from flows.runlog import recorded_run
+    from flows.uptodate import up_to_date
+
+    with _writing(settings, warehouse=False):
+        report = up_to_date(settings, year)
+        if report is None:
+            return False
+        parameters = {"year": year, "live": False, "allow_stale": False}
+        with recorded_run(settings, "yearly-refresh", parameters) as run:
+            run.year = int(Path(report).parent.name)
+            for name in ("ingest", "build", "check", "publish"):
+                with run.stage(name) as stage:
+                    stage.summary = "nothing changed since the last run: skipped"
+            run.report = report
+    out.print("bymonitor: inputs, models, suites and templates are unchanged since the report "
+              "was made: it is up to date (Prefect not started)", highlight=False)  # fmt: skip
+    _print_run_summary(settings)
+    out.print(f"[bold green]report:[/] {report}", highlight=False)
+    return True
 
 
 def _print_run_summary(settings) -> None:

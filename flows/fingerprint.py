@@ -6,6 +6,8 @@ import hashlib
 import json
 from pathlib import Path
 
+import duckdb
+
 from flows.settings import Settings
 from flows.warehouse import connect
 
@@ -59,8 +61,13 @@ def recorded(settings: Settings, stage: str) -> str | None:
     that it is committed or thrown away together with what the stage wrote."""
     if not settings.warehouse_path.exists():
         return None
-    with connect(settings.warehouse_path) as con:
-        row = con.execute("select value from ops.fingerprints where stage = ?", [stage]).fetchone()
+    with connect(settings.warehouse_path, read_only=True) as con:
+        try:
+            row = con.execute(
+                "select value from ops.fingerprints where stage = ?", [stage]
+            ).fetchone()
+        except duckdb.CatalogException:  # a warehouse from before the ops schema
+            return None
     return row[0] if row else None
 
 

@@ -115,8 +115,7 @@ def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server):
     home, _ = first_run
     completed = run_cli(home, "run", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert completed.stderr.count(": already loaded as") == 14
-    assert "inputs and models unchanged since the last build, skipped" in completed.stderr
+    assert "it is up to date (Prefect not started)" in completed.stdout
     con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
     try:
         files = len(SAMPLE_INPUTS)
@@ -125,6 +124,9 @@ def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server):
             "select count(*) from (select load_id, region_code, time_code, contents_code, dims "
             "from raw.statbank_cells group by all having count(*) > 1)"
         ).fetchone() == (0,)
+        assert con.execute(
+            "select count(*) from ops.run_stages where summary like 'nothing changed%'"
+        ).fetchone() == (4,)
     finally:
         con.close()
 
