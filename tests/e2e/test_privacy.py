@@ -31,7 +31,11 @@ def _rows(path: Path) -> list[dict[str, str]]:
             ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
         ]
         return [dict(zip(values[0], r, strict=True)) for r in values[1:]]
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") >= header.count(",") else ","
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))

@@ -248,6 +248,8 @@ def survey_cases() -> dict[str, bytes]:
             [*good[:2], respondent(3, kommentar="Første linje\nandre linje; med semikolon")]
         ),
         "sv_not_a_number_year.csv": csv_bytes([*good, respondent(4, founded="nittenåttisju")]),
+        "sv_windows1252.csv": csv_bytes([*good, respondent(4, "Brønnøysund")], encoding="cp1252"),
+        "sv_bom_comma.csv": csv_bytes(good, delimiter=",", encoding="utf-8-sig"),
         "sv_windows1252_unknown_bytes.csv": csv_bytes(good).replace(b"Bod\xc3\xb8", b"Bod\x81\x8d"),
     }
 
