@@ -13,7 +13,6 @@ from flows.settings import get_settings
 runtime.configure(get_settings())  # before Prefect is imported: telemetry off, PREFECT_HOME
 runtime.seed_prefect_database(get_settings())
 
-import json  # noqa: E402
 import logging  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 
@@ -22,12 +21,12 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 
 from flows import fingerprint, pipeline  # noqa: E402
 from flows.errors import BymonitorError  # noqa: E402
-from flows.gate import load_result  # noqa: E402
 from flows.ingest.landing import LoadResult  # noqa: E402
 from flows.lock import writer_lock  # noqa: E402
 from flows.runlog import RunRecord, recorded_run  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 from flows.transaction import warehouse_transaction  # noqa: E402
+from flows.uptodate import build_state, gate_state, publication_state  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +111,8 @@ def ingest_all(settings: Settings, live: bool, allow_stale: bool) -> Ingested:
 @task(name="build-marts", cache_policy=NO_CACHE)
 def build_task(settings: Settings) -> tuple[str, int | None]:
     """dbt build, skipped when no load and no file of the dbt project changed since the last."""
-    current = fingerprint.build_fingerprint(settings)
-    if fingerprint.recorded(settings, "build") == current:
+    current, unchanged = build_state(settings)
+    if unchanged:
         summary = "dbt build: inputs and models unchanged since the last build, skipped"
     else:
         fingerprint.record(settings, "build", None)
@@ -128,11 +127,8 @@ def build_task(settings: Settings) -> tuple[str, int | None]:
 def check_task(settings: Settings, year: int, force: bool = False) -> tuple[str, int]:
     """The gate, skipped when the marts and suites are those it last passed for the year."""
     stage = f"gate-{year}"
-    build = fingerprint.recorded(settings, "build") or ""
-    current = fingerprint.gate_fingerprint(settings, build, year)
-    previous = load_result(settings, year)
-    unchanged = fingerprint.recorded(settings, stage) == current and previous is not None
-    if unchanged and previous.passed and not force:
+    current, previous, unchanged = gate_state(settings, year)
+    if unchanged and not force:
         result = previous
         summary = previous.describe() + " (unchanged since the last check, not run again)"
     else:
@@ -152,10 +148,9 @@ def publish_task(
 
     `stale_since`: StatBank could not be read; the report says its figures are those landed then.
     """
-    gate = fingerprint.recorded(settings, f"gate-{year}") or ""
-    current = fingerprint.publish_fingerprint(settings, gate, settings.lang, stale_since)
+    current, unchanged = publication_state(settings, year, stale_since)
     target = settings.publication_dir(year)
-    if gate and _published_fingerprint(target) == current and not force:
+    if unchanged and not force:
         log.info("the %s report is up to date: %s", year, target / "index.html")
         return str(target / "index.html"), 0
     publication = pipeline.publish_year(
@@ -163,13 +158,6 @@ def publish_task(
     )
     log.info(publication.describe())
     return str(publication.directory / "index.html"), len(publication.files)
-
-
-def _published_fingerprint(target) -> str | None:
-    manifest = target / "manifest.json"
-    if not manifest.exists():
-        return None
-    return json.loads(manifest.read_text(encoding="utf-8")).get("inputs_fingerprint")
 
 
 def _ingest_and_build(run: RunRecord, work: Settings, live: bool, allow_stale: bool) -> Ingested:

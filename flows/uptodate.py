@@ -1,19 +1,54 @@
-"""Is the last publication already what a refresh would produce? Checked before Prefect starts.
-
-A rerun with nothing changed skips every stage anyway (by checksum and fingerprint); checking the
-same fingerprints up front lets `bymonitor run` say so in a second instead of starting Prefect's
-temporary server to skip four stages.
+"""Whether each stage's last success still stands: one set of rules for the flow's tasks, which
+skip a stage whose inputs did not change, and for `bymonitor run`, which checks all of them before
+starting Prefect and says the report is up to date when nothing changed.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flows import fingerprint, pipeline
-from flows.gate import load_result
+from flows.gate import GateResult, load_result
 from flows.ingest.landing import sha256_of
 from flows.settings import Settings
 from flows.warehouse import connect
+
+
+def build_state(settings: Settings) -> tuple[str, bool]:
+    """The build's fingerprint now, and whether the last build was made from the same."""
+    current = fingerprint.build_fingerprint(settings)
+    return current, fingerprint.recorded(settings, "build") == current
+
+
+def gate_state(settings: Settings, year: int) -> tuple[str, GateResult | None, bool]:
+    """The gate's fingerprint for the year, its last result, and whether that result passed on
+    the same marts and suites."""
+    build = fingerprint.recorded(settings, "build") or ""
+    current = fingerprint.gate_fingerprint(settings, build, year)
+    previous = load_result(settings, year)
+    unchanged = (
+        fingerprint.recorded(settings, f"gate-{year}") == current
+        and previous is not None
+        and previous.passed
+    )
+    return current, previous, unchanged
+
+
+def publication_state(
+    settings: Settings, year: int, stale_since: str | None = None
+) -> tuple[str, bool]:
+    """The publication's fingerprint, and whether the year's published report has it."""
+    gate = fingerprint.recorded(settings, f"gate-{year}") or ""
+    current = fingerprint.publish_fingerprint(settings, gate, settings.lang, stale_since)
+    return current, bool(gate) and published_fingerprint(settings.publication_dir(year)) == current
+
+
+def published_fingerprint(publication: Path) -> str | None:
+    manifest = publication / "manifest.json"
+    if not manifest.exists():
+        return None
+    return json.loads(manifest.read_text(encoding="utf-8")).get("inputs_fingerprint")
 
 
 def up_to_date(settings: Settings, year: int | None = None) -> str | None:
@@ -29,23 +64,10 @@ def up_to_date(settings: Settings, year: int | None = None) -> str | None:
             loaded = {r[0] for r in con.execute("select sha256 from raw._loads").fetchall()}
         if any(sha256_of(path) not in loaded for path in inputs):
             return None
-        build = fingerprint.build_fingerprint(settings)
-        if fingerprint.recorded(settings, "build") != build:
+        if not build_state(settings)[1]:
             return None
         year = year or pipeline.latest_year(settings)
-        gate = fingerprint.gate_fingerprint(settings, build, year)
-        result = load_result(settings, year)
-        if (
-            fingerprint.recorded(settings, f"gate-{year}") != gate
-            or not result
-            or not result.passed
-        ):
-            return None
-        manifest = settings.publication_dir(year) / "manifest.json"
-        published = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
-        if published.get("inputs_fingerprint") != fingerprint.publish_fingerprint(
-            settings, gate, settings.lang
-        ):
+        if not gate_state(settings, year)[2] or not publication_state(settings, year)[1]:
             return None
     except Exception:  # anything unexpected: let the full refresh find and report it
         return None
