@@ -60,4 +60,5 @@ sample: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tools .cache .prefect warehouse/bymonitor.duckdb* warehouse/landing \
-		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/opsl reports/published
+		warehouse/dbt-target warehouse/gate warehouse/logs warehouse/cache warehouse/downloads warehouse/.writer.lock \
+		reports/published
