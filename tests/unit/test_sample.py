@@ -1,4 +1,4 @@
-"""The embedded sample: SSB's official population figures, reproducible from ../shared/data."""
+"""The embedded sample: SSB's population figures (07459), reproducible from ../shared/data."""
 
 from __future__ import annotations
 
@@ -45,14 +45,21 @@ def _total(table: str, region: str, year: str, **codes: str) -> float | None:
 def test_population_totals_are_ssbs_official_figures():
     assert _total("07459", "K-1804", "2022") == 52803  # Bodø
     assert _total("07459", "F-18", "2022") == 240190  # Nordland
-    assert _total("07459", "0", "2001") == 4503436  # Norway
+    # before 2005 SSB's totals are in 06913 (07459's cells by sex and age are "..")
+    assert _total("06913", "0", "2001", ContentsCode="Folkemengde") == 4503436  # Norway
     assert _total("07459", "0", "2024") == 5550203
     assert _total("07459", "F-18", "2024") == 243081
+    assert _total("07459", "0", "2023") == 5488984
+    assert _total("07459", "0", "2026") == 5627400
+    assert _total("07459", "K-1804", "2024") == 53712
 
 
 def test_the_snapshot_behaves_like_statbank():
     assert _total("07459", "K-1806", "2019") == 0  # summed series before the Narvik reform
-    assert _total("07459", "K-1804", "2023") is None  # not in the reference data: ".."
+    assert _total("07459", "K-1804", "2004") is None  # no split by sex and age: ".."
+    statuses = {c.status for c in jsonstat.read_file(SAMPLE_DIR / "07459.json").cells()
+                if c.codes["Region"] == "K-1804" and c.codes["Tid"] == "2004"}  # fmt: skip
+    assert statuses == {".."}
     plain = jsonstat.read_file(SAMPLE_DIR / "11616.json")
     statuses = {
         (c.codes["Region"], c.codes["Tid"]): c.status
