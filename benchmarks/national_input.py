@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "sample"
 SHARED = REPO.parent / "shared" / "data" / "ssb"
 SEED = 20261126
+REPORT_YEAR = 2026  # the sample's report year: its survey wave (the CSV wave is the year before)
 
 
 def national_municipalities(shared: Path) -> dict[str, int]:
@@ -121,26 +122,27 @@ def generate(target: Path, shared: Path = SHARED, respondents: int = 50_000,
             json.dumps(document, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
         counts[f"statbank/{path.name}"] = len(document["value"])
+    year = REPORT_YEAR
     (target / "survey").mkdir(exist_ok=True)
-    (target / "survey" / "survey_2024.csv").write_bytes(
+    (target / "survey" / f"survey_{year}.csv").write_bytes(
         resample_rows(
-            SAMPLE / "survey" / "survey_2023.csv", respondents, "respondent_id",
-            lambda n: f"N2024-{n:06d}", rng,
+            SAMPLE / "survey" / f"survey_{year - 1}.csv", respondents, "respondent_id",
+            lambda n: f"N{year}-{n:06d}", rng,
             {"kontakt_epost": lambda n: f"leder{n}@example.no", "kommentar": lambda n: ""},
         )
     )  # fmt: skip
-    counts["survey/survey_2024.csv"] = respondents
+    counts[f"survey/survey_{year}.csv"] = respondents
     (target / "interviews").mkdir(exist_ok=True)
-    (target / "interviews" / "interviews_2024.csv").write_bytes(
+    (target / "interviews" / f"interviews_{year}.csv").write_bytes(
         resample_rows(
-            SAMPLE / "interviews" / "interviews_2023.csv", interviews, "interview_id",
-            lambda n: f"N2024-{n:05d}", rng,
+            SAMPLE / "interviews" / f"interviews_{year - 1}.csv", interviews, "interview_id",
+            lambda n: f"N{year}-{n:05d}", rng,
             {"informant_name": lambda n: f"Informant {n}",
              "informant_email": lambda n: f"informant{n}@example.no", "notes": lambda n: "",
-             "date": lambda n: f"{1 + n % 28:02d}.{1 + n % 12:02d}.2024"},
+             "date": lambda n: f"{1 + n % 28:02d}.{1 + n % 12:02d}.{year}"},
         )
     )  # fmt: skip
-    counts["interviews/interviews_2024.csv"] = interviews
+    counts[f"interviews/interviews_{year}.csv"] = interviews
     return counts
 
 

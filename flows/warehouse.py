@@ -53,7 +53,7 @@ create table if not exists raw._loads (
     rows_loaded   bigint not null,
     rows_rejected bigint not null,
     loaded_at     timestamptz not null,
-    value_origin  varchar  -- official, official_totals or synthetic (sample data), NULL if unsaid
+    value_origin  varchar  -- official, synthetic (sample) or official_totals (old), NULL if unsaid
 );
 create table if not exists raw._rejects (
     load_id     varchar not null,

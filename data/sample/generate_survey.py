@@ -1,14 +1,15 @@
 """Write the embedded survey and interview samples: two waves each, seeded, with fake people.
 
-- survey/survey_2023.csv (semicolon, UTF-8 with BOM, as Norwegian survey tools export) and
-  survey/survey_2024.xlsx: about 450 business leaders a wave, more in Bodø than in Brønnøysund,
+- survey/survey_2025.csv (semicolon, UTF-8 with BOM, as Norwegian survey tools export) and
+  survey/survey_2026.xlsx: about 450 business leaders a wave, more in Bodø than in Brønnøysund,
   town names typed in several ways, some "vet ikke", a contact e-mail and a comment column that
   bymonitor must never ingest, and a few invalid rows on purpose (unknown town, an answer out of
   range, a duplicated respondent, a founding year in the future);
-- interviews/interviews_2023.csv and interviews/interviews_2024.xlsx: five informants per town
+- interviews/interviews_2025.csv and interviews/interviews_2026.xlsx: five informants per town
   and eight regional actors, fake names, e-mails and organisations, a notes column (free text,
   never ingested) and one interview a wave without consent.
 
+The later wave is the sample report's year (2026, the latest 1 January in the StatBank snapshot).
 Every name, e-mail and answer here is invented. Run: `python data/sample/generate_survey.py`.
 """
 
@@ -23,7 +24,7 @@ from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
 SEED = 2024
-WAVES = (2023, 2024)
+WAVES = (2025, 2026)  # the sample report is for 2026
 TOWNS = {  # town as people type it → (respondents per wave, optimism)
     "Bodø": (110, 0.5),
     "Narvik": (55, 0.0),
@@ -264,19 +265,20 @@ def write_xlsx(path: Path, header: list[str], rows: list[list[str]], sheet: str)
 
 
 def main() -> None:
-    write_csv(HERE / "survey" / "survey_2023.csv", HEADER, survey_rows(2023), ";", bom=True)
-    write_xlsx(HERE / "survey" / "survey_2024.xlsx", HEADER, survey_rows(2024), "Svar")
+    first, second = WAVES
+    write_csv(HERE / "survey" / f"survey_{first}.csv", HEADER, survey_rows(first), ";", bom=True)
+    write_xlsx(HERE / "survey" / f"survey_{second}.xlsx", HEADER, survey_rows(second), "Svar")
     write_csv(
-        HERE / "interviews" / "interviews_2023.csv",
+        HERE / "interviews" / f"interviews_{first}.csv",
         INTERVIEW_HEADER,
-        interview_rows(2023),
+        interview_rows(first),
         ",",
         bom=False,
     )
     write_xlsx(
-        HERE / "interviews" / "interviews_2024.xlsx",
+        HERE / "interviews" / f"interviews_{second}.xlsx",
         INTERVIEW_HEADER,
-        interview_rows(2024),
+        interview_rows(second),
         "Intervjuer",
     )
     for path in sorted(HERE.glob("survey/*")) + sorted(HERE.glob("interviews/*")):

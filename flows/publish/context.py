@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from statistics import mean
 from typing import Any
 
+from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
 from flows.publish.formatting import Formatter, format_indicator
 from flows.publish.marts import ReportData
@@ -50,10 +52,30 @@ class Context:
         self.catalogue = data.indicators()
         self.facts = data.values()
         self.theme_labels: dict[str, str] = {}  # interview theme code → label
+        self.lags = {k: int(t.spec.get("lag_years", 0)) for k, t in load_catalogue().items()}
 
     def value(self, level: str, code: str, indicator: str, year: int | None = None) -> float | None:
         row = self.facts.get((level, code, year or self.year, indicator))
         return row["value"] if row else None
+
+    def lag(self, indicator: str) -> int:
+        """How many years the indicator's tables are published behind the report year."""
+        entry = self.catalogue.get(indicator) or {}
+        tables = "13470" if indicator.startswith("job_share__") else entry.get("source_tables")
+        return max((self.lags.get(t, 0) for t in re.findall(r"\d{5}", tables or "")), default=0)
+
+    def latest(self, level: str, code: str, indicator: str) -> tuple[float | None, int]:
+        """The indicator's latest figure within its publishing lag, and the year it is for."""
+        for year in range(self.year, self.year - self.lag(indicator) - 1, -1):
+            if (value := self.value(level, code, indicator, year)) is not None:
+                return value, year
+        return None, self.year
+
+    def show_latest(self, level: str, code: str, indicator: str) -> str:
+        """The latest figure formatted, with its year where it is not the report year."""
+        value, year = self.latest(level, code, indicator)
+        shown = self.show(indicator, value)
+        return shown if year == self.year or value is None else f"{shown} ({year})"
 
     def name(self, indicator: str) -> str:
         return self.catalogue[indicator][f"name_{self.lang}"]
@@ -78,9 +100,7 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
                 "name": town["town_name"],
                 "href": f"{town['town_id']}.html",
                 "comparison": False,
-                "cells": [
-                    ctx.show(i, ctx.value("town", town["town_id"], i)) for i in HEADLINE_TABLE
-                ],
+                "cells": [ctx.show_latest("town", town["town_id"], i) for i in HEADLINE_TABLE],
             }
             for town in towns
         ]
@@ -89,7 +109,7 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
                 "name": name,
                 "href": None,
                 "comparison": True,
-                "cells": [ctx.show(i, ctx.value(level, code, i)) for i in HEADLINE_TABLE],
+                "cells": [ctx.show_latest(level, code, i) for i in HEADLINE_TABLE],
             }
             for level, code, name in (("county", "18", "Nordland"), ("country", "NO", "Norge"))
         ],
@@ -247,10 +267,12 @@ def narrative(ctx: Context, town: dict) -> list[str]:
                 year=migration_year,
             )
         )
-    coverage = ctx.value("town", code, "job_coverage_ratio")
+    coverage, coverage_year = ctx.latest("town", code, "job_coverage_ratio")
     if coverage is not None:
         pull = t.narrative_pull_in if coverage > 1 else t.narrative_pull_out
-        sentences.append(t("narrative_coverage", coverage=fmt.number(coverage, 2), pull=pull))
+        sentences.append(
+            t("narrative_coverage", coverage=fmt.number(coverage, 2), pull=pull, year=coverage_year)
+        )
     rank = next(
         (r["rank"] for r in ctx.data.rows("vekstkraft_index", town_id=code, year=year)), None
     )
@@ -374,7 +396,8 @@ def _standouts(ctx: Context, code: str, kind: str) -> list[dict]:
     return [
         {
             "name": ctx.name(r["indicator_id"]),
-            "value": ctx.show(r["indicator_id"], r["value"]),
+            "value": ctx.show(r["indicator_id"], r["value"])
+            + (f" ({r['value_year']})" if r["value_year"] != ctx.year else ""),
             "median": ctx.show(r["indicator_id"], r["median_of_towns"]),
         }
         for r in sorted(rows, key=lambda r: r["position"])

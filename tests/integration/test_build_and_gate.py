@@ -30,7 +30,7 @@ def built(settings):
 
 def test_the_mart_has_every_town_in_every_year_and_narvik_breaks_before_2020(built):
     assert _rows(built, "select count(distinct town_id), count(*) from marts.town_population") == [
-        (10, 10 * 24)
+        (10, 10 * 26)
     ]
     narvik = _rows(
         built,
@@ -50,14 +50,14 @@ def test_change_from_the_previous_year_is_computed(built):
 
 
 def test_the_gate_passes_on_the_sample_and_really_looks_at_rows(built):
-    result = pipeline.check(built, 2024)
+    result = pipeline.check(built, 2026)
     assert result.passed
     assert len(result.checks) >= 5
     row_checks = [
         c for c in result.checks if c.suite == "town_population" and "rows unexpected" in c.observed
     ]
     assert row_checks and all(c.observed.startswith("0 of 110 rows") for c in row_checks)
-    assert load_result(built, 2024) == result
+    assert load_result(built, 2026) == result
 
 
 def test_a_zero_population_fails_the_gate_and_nothing_is_published(
@@ -68,7 +68,7 @@ def test_a_zero_population_fails_the_gate_and_nothing_is_published(
     pipeline.ingest_statbank(settings, [write_document(sample_document)])
     pipeline.build(settings)
     with pytest.raises(GateFailed) as caught:
-        pipeline.check(settings, 2024)
+        pipeline.check(settings, 2026)
     assert "Population is a positive number of persons" in str(caught.value)
     [failed] = [
         c
@@ -77,8 +77,8 @@ def test_a_zero_population_fails_the_gate_and_nothing_is_published(
     ]
     assert failed.observed.startswith("1 of 110 rows unexpected")
     with pytest.raises(PublishError, match="quality gate failed"):
-        pipeline.publish_year(settings, 2024)
-    assert not settings.publication_dir(2024).exists()
+        pipeline.publish_year(settings, 2026)
+    assert not settings.publication_dir(2026).exists()
 
 
 def test_a_missing_year_without_a_status_fails_the_gate(settings, sample_document, write_document):
@@ -88,4 +88,4 @@ def test_a_missing_year_without_a_status_fails_the_gate(settings, sample_documen
     pipeline.ingest_statbank(settings, [write_document(sample_document)])
     pipeline.build(settings)
     with pytest.raises(GateFailed, match="Every town has a figure for every year"):
-        pipeline.check(settings, 2024)
+        pipeline.check(settings, 2026)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
+from collections import defaultdict
+
 import duckdb
 import pytest
 from helpers import SAMPLE_DIR
@@ -119,12 +123,12 @@ def test_survey_means_match_the_raw_answers_and_n_counts_real_answers(warehouse)
         con,
         "select avg(value::double), count(*) from raw.survey_answers a "
         "join raw.survey_respondents r using (wave, respondent_key) "
-        "where r.town_id = 'narvik' and a.wave = 2024 and a.item_id = 'arena_knowledge_links' "
+        "where r.town_id = 'narvik' and a.wave = 2026 and a.item_id = 'arena_knowledge_links' "
         "and a.value between '1' and '5'",
     )
     row = one(
         con,
-        "select value, n, is_suppressed from marts.survey_town_summary where wave = 2024 "
+        "select value, n, is_suppressed from marts.survey_town_summary where wave = 2026 "
         "and town_id = 'narvik' and item_id = 'arena_knowledge_links' "
         "and measure = 'mean_agreement'",
     )
@@ -160,7 +164,7 @@ def test_narvik_has_no_figures_before_its_2020_borders(warehouse):
 def test_the_vekstkraft_index_is_scaled_0_to_100_and_ranked(warehouse):
     _, con = warehouse
     rows = con.execute(
-        "select index_0_100, rank from marts.vekstkraft_index where year = 2024 order by rank"
+        "select index_0_100, rank from marts.vekstkraft_index where year = 2026 order by rank"
     ).fetchall()
     assert len(rows) == 10
     assert rows[0] == (100.0, 1) and rows[-1][0] == 0.0
@@ -180,3 +184,70 @@ def test_dbt_docs_generate_works(warehouse):
     settings, _ = warehouse
     run_dbt(settings, "docs", "generate")
     assert (settings.dbt_target_dir / "catalog.json").exists()
+
+
+# --------------------------------------------------------------------------- SSB's figures
+SSB_PLACES = {  # (geo_level, geo_code) in the marts → code in ../shared's 07459 file
+    ("town", "bodo"): "1804",
+    ("town", "fauske"): "1841",
+    ("town", "mo-i-rana"): "1833",
+    ("town", "narvik"): "1806",
+    ("town", "svolvaer"): "1865",
+    ("town", "bronnoysund"): "1813",
+    ("county", "18"): "18",
+    ("country", "NO"): "0",
+}
+
+
+def _ssb_population(shared_ssb) -> dict[tuple[str, int], dict[str, int]]:
+    """(code, year) → persons in total, aged 67+ and 80+, from ../shared's SSB 07459 file."""
+    codes = set(SSB_PLACES.values())
+    out: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    path = shared_ssb / "population_by_sex_agegroup_2005-2026.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            year = int(row["year"])
+            if row["code"] not in codes or year < 2023:  # codes are unique across levels
+                continue
+            key, persons = (row["code"], year), int(row["population"])
+            out[key]["total"] += persons
+            if row["age_group"] in ("F318", "F319", "F320"):
+                out[key]["67+"] += persons
+            if row["age_group"] in ("F319", "F320"):
+                out[key]["80+"] += persons
+    return out
+
+
+def test_population_and_old_age_shares_2023_2026_are_ssbs(warehouse, shared_ssb):
+    _, con = warehouse
+    ssb = _ssb_population(shared_ssb)
+    for (level, code), ssb_code in SSB_PLACES.items():
+        for year in range(2023, 2027):
+            figures = ssb[(ssb_code, year)]
+            assert indicator(con, level, code, year, "population") == figures["total"], (code, year)
+            for ages, indicator_id in (("67+", "share_age_67_plus"), ("80+", "share_age_80_plus")):
+                assert indicator(con, level, code, year, indicator_id) == pytest.approx(
+                    100 * figures[ages] / figures["total"]
+                ), (code, year, indicator_id)
+    # as SSB publishes them for 1 January 2024
+    quoted = {("town", "bodo"): 15.8, ("town", "fauske"): 21.3, ("county", "18"): 19.9,
+              ("country", "NO"): 16.5}  # fmt: skip
+    for (level, code), share in quoted.items():
+        assert round(indicator(con, level, code, 2024, "share_age_67_plus"), 1) == share, code
+
+
+def test_no_indicator_is_the_same_in_every_town(warehouse):
+    settings, con = warehouse
+    report_year = pipeline.latest_year(settings)
+    assert report_year == 2026
+    rows = con.execute(
+        "with latest as (select indicator_id, max(year) as year from marts.fct_indicator_values "
+        "where geo_level = 'town' and value is not null and year <= ? group by indicator_id) "
+        "select f.indicator_id, f.year, count(f.value), count(distinct round(f.value, 6)) "
+        "from marts.fct_indicator_values f join latest using (indicator_id, year) "
+        "where f.geo_level = 'town' group by all order by 1",
+        [report_year],
+    ).fetchall()
+    assert len(rows) > 20
+    same = [(i, year) for i, year, values, distinct in rows if values > 1 and distinct == 1]
+    assert not same

@@ -32,13 +32,13 @@ def built_home(tmp_path_factory) -> Path:
     for source in ("survey", "interviews"):
         pipeline.ingest_sample_people(settings, source)
     pipeline.build(settings)
-    pipeline.check(settings, 2024)
+    pipeline.check(settings, 2026)
     return home
 
 
 @pytest.fixture(scope="module")
 def publication(built_home) -> Path:
-    return pipeline.publish_year(Settings(home=built_home), 2024).directory
+    return pipeline.publish_year(Settings(home=built_home), 2026).directory
 
 
 class Balanced(HTMLParser):
@@ -93,14 +93,14 @@ def test_each_town_page_shows_its_own_figures_from_the_marts(built_home, publica
         rows = con.execute(
             "select t.town_id, t.town_name, f.value from marts.fct_indicator_values f "
             "join marts.dim_town t on f.geo_code = t.town_id where f.geo_level = 'town' "
-            "and f.year = 2024 and f.indicator_id = 'population'"
+            "and f.year = 2026 and f.indicator_id = 'population'"
         ).fetchall()
     finally:
         con.close()
     for town_id, name, population in rows:
         text = " ".join(parse(publication / f"{town_id}.html").text)
         figure = f"{int(population):,}".replace(",", NBSP)
-        assert f"Folketallet i {name} var {figure} 1. januar 2024." in text, town_id
+        assert f"Folketallet i {name} var {figure} 1. januar 2026." in text, town_id
         assert (
             f'<h1 id="town-{town_id}">{name}</h1>' in (publication / f"{town_id}.html").read_text()
         )
@@ -159,7 +159,7 @@ def test_every_file_has_the_checksum_the_manifest_lists(publication):
 def test_english_uses_english_words_and_number_formats(built_home, tmp_path):
     home = tmp_path / "home"
     shutil.copytree(built_home, home)
-    publication = pipeline.publish_year(Settings(home=home), 2024, lang="en").directory
+    publication = pipeline.publish_year(Settings(home=home), 2026, lang="en").directory
     page = (publication / "bodo.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
-    assert "Bodø had 53,712 inhabitants on 1 January 2024." in page
+    assert "Bodø had 53,638 inhabitants on 1 January 2026." in page  # SSB

@@ -1,13 +1,15 @@
 -- The growth-potential index (vekstkraft) per town and year:
 -- 1. each indicator in the index_weights seed is standardised across the ten towns that year
 --    (z = (value - mean) / standard deviation), with the sign turned where lower is better;
+--    an indicator whose tables are published with a lag counts with its latest figure within
+--    that lag (int_indicator_values_latest), as the report for the year shows it;
 -- 2. the index score is the weighted mean of the z-scores the town has (weights re-scaled to
 --    the indicators present; at least half the total weight must be present);
 -- 3. the score is scaled 0-100 among the ten towns that year (lowest 0, highest 100) and ranked.
 with values_ as (
     select indicators.geo_code as town_id, indicators.year, indicators.indicator_id, indicators.value,
            weights.weight, catalogue.higher_is_better
-    from {{ ref('int_indicator_values') }} as indicators
+    from {{ ref('int_indicator_values_latest') }} as indicators
     inner join {{ ref('index_weights') }} as weights using (indicator_id)
     inner join {{ ref('indicators') }} as catalogue using (indicator_id)
     where indicators.geo_level = 'town'

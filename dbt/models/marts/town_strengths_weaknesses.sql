@@ -2,17 +2,17 @@
 -- where the town stands out most above (strengths) and below (weaknesses) the ten-town median.
 -- Scores are standardised: (value - median of the ten) / standard deviation of the ten, with
 -- the sign turned where lower is better. Only rates and shares count (not sizes), and only
--- indicators with a direction in the catalogue.
+-- indicators with a direction in the catalogue. An indicator whose tables are published with a
+-- lag counts with its latest figure within that lag; value_year says which year it is from.
 with candidates as (
     select facts.geo_code as town_id, facts.year, facts.indicator_id, facts.value,
-           catalogue.higher_is_better
-    from {{ ref('fct_indicator_values') }} as facts
+           facts.value_year, catalogue.higher_is_better
+    from {{ ref('int_indicator_values_latest') }} as facts
     inner join {{ ref('dim_indicator') }} as catalogue using (indicator_id)
     where facts.geo_level = 'town'
       and facts.value is not null
       and catalogue.higher_is_better is not null
       and catalogue.unit not in ('persons', 'index')
-      and facts.indicator_id not like 'survey_%'
 ),
 
 scored as (
@@ -35,9 +35,9 @@ ranked as (
 )
 
 select town_id, cast(year as integer) as year, 'strength' as kind, cast(strength_rank as integer) as position,
-       indicator_id, value, median_of_towns, score
+       indicator_id, value, median_of_towns, score, cast(value_year as integer) as value_year
 from ranked where strength_rank <= 3 and score > 0
 union all
 select town_id, cast(year as integer), 'weakness', cast(weakness_rank as integer), indicator_id, value,
-       median_of_towns, score
+       median_of_towns, score, cast(value_year as integer)
 from ranked where weakness_rank <= 3 and score < 0
