@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 # When to kill: once the run's lock file names the stage, and this many seconds later (so that
 # dbt, Great Expectations or the renderer is at work). Ingest is killed right after a file loaded.
 KILL_POINTS = {"ingest": None, "build": 6.0, "check": 0.3, "publish": 4.0}
-BODO_2024 = 53712
+BODO_2026 = 53638  # SSB, 1 January 2026
 
 
 @pytest.fixture(scope="module")
@@ -36,12 +36,12 @@ def published(tmp_path_factory, prefect_server) -> Path:
 
 @pytest.fixture(scope="module")
 def changed_inputs(tmp_path_factory) -> Path:
-    """The sample with 07459 revised: Bodø and Nordland +20 persons in 2024."""
+    """The sample with 07459 revised: Bodø and Nordland +20 persons in 2026."""
     changed = tmp_path_factory.mktemp("changed") / "sample"
     shutil.copytree(SAMPLE_DIR.parent, changed)
     document = json.loads((changed / "statbank" / "07459.json").read_text(encoding="utf-8"))
     for region in ("K-1804", "F-18"):
-        for position in cell_positions(document, Region=region, Tid="2024"):
+        for position in cell_positions(document, Region=region, Tid="2026"):
             document["value"][position] += 1
     (changed / "statbank" / "07459.json").write_text(json.dumps(document), encoding="utf-8")
     return changed
@@ -96,7 +96,7 @@ def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
 
     assert warehouse_state(warehouse) == state_before
     assert tree_bytes(publications) == files_before  # no half-published year, nothing retired
-    assert [p.name for p in publications.iterdir()] == ["2024"]
+    assert [p.name for p in publications.iterdir()] == ["2026"]
 
     again = subprocess.run(
         [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
@@ -113,19 +113,19 @@ def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
         cells = con.execute("select count(*) from raw.statbank_cells").fetchone()[0]
         bodo = con.execute(
             "select value from marts.fct_indicator_values where geo_code = 'bodo' "
-            "and year = 2024 and indicator_id = 'population'"
+            "and year = 2026 and indicator_id = 'population'"
         ).fetchone()[0]
         runs = con.execute("select status from ops.runs order by started_at").fetchall()
     finally:
         con.close()
     assert loads == (15, 15)  # 14 sample files and the revised 07459, each once
     assert manifest_rows == cells  # the load manifest accounts for every cell
-    assert bodo == BODO_2024 + 20
+    assert bodo == BODO_2026 + 20
     assert [r[0] for r in runs] == ["ok", "interrupted", "ok"]
-    report = publications / "2024"
+    report = publications / "2026"
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert tree_bytes(report).keys() == {*manifest["files"], "manifest.json"}
-    assert [p.name for p in publications.iterdir()] == ["2024"]
+    assert [p.name for p in publications.iterdir()] == ["2026"]
 
 
 def _limit_file_size(limit: int):
@@ -149,8 +149,8 @@ def test_a_full_disk_during_publication_ends_clearly_and_publishes_nothing(publi
         check=False, preexec_fn=_limit_file_size(500_000),
     )  # fmt: skip
     assert completed.returncode == 1
-    assert "not enough disk space to publish the 2024 report" in completed.stderr
+    assert "not enough disk space to publish the 2026 report" in completed.stderr
     assert "nothing was published and the previous publication is unchanged" in completed.stderr
     assert "Traceback" not in completed.stderr
     assert tree_bytes(publications) == files_before
-    assert [p.name for p in publications.iterdir()] == ["2024"]
+    assert [p.name for p in publications.iterdir()] == ["2026"]

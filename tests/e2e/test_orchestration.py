@@ -66,7 +66,7 @@ def test_a_run_against_the_server_is_a_completed_flow_run_with_its_tasks(
     prefect_server, served_run
 ):
     home, _ = served_run
-    assert (home / "reports" / "published" / "2024" / "report.pdf").is_file()
+    assert (home / "reports" / "published" / "2026" / "report.pdf").is_file()
     runs = prefect_server.post(
         "/flow_runs/filter",
         {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 50},
@@ -95,10 +95,10 @@ def test_the_run_history_records_stages_rows_gate_and_outcome(served_run):
     finally:
         con.close()
     [(run_id, flow, parameters, status, year, gate, report)] = run
-    assert (flow, status, year) == ("yearly-refresh", "ok", 2024)
+    assert (flow, status, year) == ("yearly-refresh", "ok", 2026)
     assert '"live": false' in parameters
     assert gate.startswith("quality gate passed")
-    assert report.endswith("2024/index.html")
+    assert report.endswith("2026/index.html")
     assert [s[0] for s in stages] == ["ingest", "build", "check", "publish"]
     assert all(s[1] == "ok" and s[2] > 0 for s in stages)
     ingest_rows, build_rows, checks, files = (s[3] for s in stages)
@@ -106,7 +106,7 @@ def test_the_run_history_records_stages_rows_gate_and_outcome(served_run):
     out = completed.stdout
     assert run_id in out and re.search(r"│ build\s+│ ok\s+│", out)  # the summary table
     status = run_cli(home, "status").stdout
-    assert run_id in status and "published: 2024" in status
+    assert run_id in status and "published: 2026" in status
 
 
 def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_server, tmp_path):
@@ -140,7 +140,7 @@ def test_live_refresh_when_statbank_is_down_stops_unless_stale_figures_are_allow
     home = tmp_path / "home"
     shutil.copytree(served_run[0], home)
     warehouse = home / "warehouse" / "bymonitor.duckdb"
-    report = home / "reports" / "published" / "2024"
+    report = home / "reports" / "published" / "2026"
     state, files = warehouse_state(warehouse), tree_bytes(report)
     with socket.socket() as probe:  # a port nobody listens on: StatBank is unreachable
         probe.bind(("127.0.0.1", 0))

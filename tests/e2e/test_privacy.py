@@ -148,7 +148,7 @@ def test_the_publication_holds_no_machine_paths_secrets_or_environment(home):
 
 
 def test_small_survey_cells_are_suppressed_everywhere_and_cannot_be_worked_out(home):
-    con = duckdb.connect(str(home / "reports" / "published" / "2024" / "bymonitor.duckdb"),
+    con = duckdb.connect(str(home / "reports" / "published" / "2026" / "bymonitor.duckdb"),
                          read_only=True)  # fmt: skip
     try:
         small = con.execute(
@@ -169,7 +169,7 @@ def test_small_survey_cells_are_suppressed_everywhere_and_cannot_be_worked_out(h
     # Survey values exist per town only: no ten-town, regional or county total is published
     # from which a suppressed town's answers could be worked out by subtraction.
     assert facts[0] > 0 and facts[1] == 0 and facts[2] == 0
-    for path in (home / "reports" / "published" / "2024" / "data").glob("*.csv"):
+    for path in (home / "reports" / "published" / "2026" / "data").glob("*.csv"):
         rows = list(csv.DictReader(path.open(encoding="utf-8")))
         if rows and {"n", "value"} <= set(rows[0]):
             small_values = [r for r in rows if r["n"] and int(r["n"]) < 5 and r["value"]]

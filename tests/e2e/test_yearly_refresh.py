@@ -39,7 +39,7 @@ def first_run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def report(first_run) -> Path:
     home, _ = first_run
-    return home / "reports" / "published" / "2024"
+    return home / "reports" / "published" / "2026"
 
 
 def _text(html: str) -> str:
@@ -51,7 +51,7 @@ def test_run_prints_where_the_report_is(first_run, report):
     assert str(report / "index.html") in completed.stdout
     assert "Traceback" not in completed.stdout + completed.stderr
     progress = completed.stderr
-    assert "survey_2024.xlsx: loaded" in progress
+    assert "survey_2026.xlsx: loaded" in progress
     assert "pseudonymised with the built-in demo key: embedded sample only" in progress
 
 
@@ -65,7 +65,7 @@ def test_bodo_shows_its_2022_population_the_norwegian_way(report):
     page = (report / "bodo.html").read_text(encoding="utf-8")
     row = re.search(r"<th scope=\"row\">2022</th>(.*?)</tr>", page, re.S)
     assert row and f"52{NBSP}803" in row.group(1)
-    assert f"53{NBSP}712" in page  # 1 January 2024
+    assert f"53{NBSP}638" in page  # 1 January 2026, SSB
     assert '<html lang="nb">' in page
     assert "Statistisk sentralbyrå (SSB), tabell 07459" in page
 
@@ -83,14 +83,14 @@ def test_narvik_before_2020_is_a_series_break_not_zero(report):
 
 def test_the_overview_compares_with_nordland_and_norway(report):
     page = _text((report / "index.html").read_text(encoding="utf-8"))
-    assert f"Nordland 243{NBSP}081" in page
-    assert f"Norge 5{NBSP}550{NBSP}203" in page
+    assert f"Nordland 243{NBSP}272" in page  # 1 January 2026, SSB
+    assert f"Norge 5{NBSP}627{NBSP}400" in page
     assert "Dette bør du vite" in page
 
 
 def test_the_manifest_traces_every_file_and_load(report):
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["report_year"] == 2024 and manifest["gate"]["passed"] is True
+    assert manifest["report_year"] == 2026 and manifest["gate"]["passed"] is True
     assert sorted(load["file_name"] for load in manifest["loads"]) == sorted(
         p.name for p in SAMPLE_INPUTS
     )
@@ -104,11 +104,11 @@ def test_status_tells_what_happened(first_run):
     completed = run_cli(home, "status")
     assert completed.returncode == 0, completed.stderr
     out = completed.stdout
-    assert re.search(r"yearly-re.*2024.*ok", out)
+    assert re.search(r"yearly-re.*2026.*ok", out)
     for stage in ("ingest", "build", "check", "publish"):
         assert f"{stage} ok" in out, stage
     assert "07459.json" in out and "13470.json" in out
-    assert "published: 2024" in out
+    assert "published: 2026" in out
 
 
 def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server):
@@ -142,7 +142,7 @@ def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(
     first_run, tmp_path, prefect_server
 ):
     home, _ = first_run
-    report = home / "reports" / "published" / "2024"
+    report = home / "reports" / "published" / "2026"
     before = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
     broken = tmp_path / "sample"
     shutil.copytree(SAMPLE_DIR.parent, broken)
@@ -174,11 +174,11 @@ def _loads(warehouse: Path) -> list[tuple]:
 
 
 def test_a_backfill_publishes_each_year_and_skips_what_is_published(tmp_path, prefect_server):
-    completed = run_cli(tmp_path, "run", "--years", "2023-2024", env=prefect_server.env())
+    completed = run_cli(tmp_path, "run", "--years", "2025-2026", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
     published = tmp_path / "reports" / "published"
-    assert (published / "2023" / "manifest.json").is_file()
-    assert (published / "2024" / "manifest.json").is_file()
-    again = run_cli(tmp_path, "run", "--years", "2024", env=prefect_server.env())
+    assert (published / "2025" / "manifest.json").is_file()
+    assert (published / "2026" / "manifest.json").is_file()
+    again = run_cli(tmp_path, "run", "--years", "2026", env=prefect_server.env())
     assert again.returncode == 0
-    assert "2024: already published, skipped" in again.stderr
+    assert "2026: already published, skipped" in again.stderr
