@@ -72,7 +72,7 @@ def test_bodo_shows_its_2022_population_the_norwegian_way(report):
 
 def test_narvik_before_2020_is_a_series_break_not_zero(report):
     page = (report / "narvik.html").read_text(encoding="utf-8")
-    for year in range(2014, 2020):
+    for year in range(2016, 2020):  # the report period starts ten years before 2026
         row = re.search(rf"<th scope=\"row\">{year}</th>(.*?)</tr>", page, re.S)
         assert row, year
         cells = _text(row.group(1))
