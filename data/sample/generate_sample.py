@@ -410,13 +410,14 @@ class Generator:
     def jobs(self, region: str, year: int) -> int:
         if region == "F18":
             return sum(self.jobs(m, year) for m in self.pop.municipalities)
-        noise = self.rng("jobs", region, year).uniform(0.985, 1.015) if region != "0" else 1.0
+        noise = self.rng("jobs", region, year).uniform(0.99, 1.01) if region != "0" else 1.0
         return round(self.employed(region, year) * self.level("coverage", region) * noise)
 
     def local_workers(self, region: str, year: int) -> int:
-        noise = self.rng("local", region, year).uniform(0.99, 1.01)
-        share = self.level("local_work", region) * noise
-        return round(min(self.employed(region, year), self.jobs(region, year)) * share)
+        commuting = (1 - self.level("local_work", region)) * self.rng(
+            "local", region, year
+        ).uniform(0.94, 1.06)
+        return round(min(self.employed(region, year), self.jobs(region, year)) * (1 - commuting))
 
     # ---- one method per table: values keyed by (region key, *codes, contents, year)
     def t07459(self, years: range, q: dict) -> dict[Key, float | None]:
