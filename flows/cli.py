@@ -28,6 +28,10 @@ ingest_app = typer.Typer(
     help="Load input files into the warehouse's raw layer.", no_args_is_help=True
 )
 app.add_typer(ingest_app, name="ingest")
+statbank_app = typer.Typer(
+    help="Statistics Norway's StatBank API: check the catalogue against it.", no_args_is_help=True
+)
+app.add_typer(statbank_app, name="statbank")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -273,25 +277,84 @@ def ingest_statbank(
 
     settings = _settings()
     with _writing(settings) as settings:
-        _ingest_statbank(settings, files, table, live, tables)
+        failed = _ingest_statbank(settings, files, table, live, tables)
+    if failed:  # the tables that were fetched are committed; the command still fails
+        raise BymonitorError(
+            f"{len(failed)} table(s) could not be fetched: {', '.join(failed)} "
+            "(see the table above)"
+        )
 
 
-def _ingest_statbank(settings, files, table, live, tables) -> None:
+def _ingest_statbank(settings, files, table, live, tables) -> list[str]:
+    """Load files or fetch live; the ids of tables that could not be fetched."""
     from flows import pipeline
 
-    if live:
-        if files:
-            raise BymonitorError("give either files or --live, not both")
-        wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
-        results = pipeline.ingest_statbank_live(
-            settings, wanted, progress=lambda m: err.print(m, highlight=False)
-        )
-    else:
+    if not live:
         if not files:
             raise BymonitorError("give JSON-stat2 files to load, or --live")
-        results = pipeline.ingest_statbank(settings, files, table)
-    for result in results:
+        for result in pipeline.ingest_statbank(settings, files, table):
+            out.print(result.describe(), highlight=False)
+        return []
+    if files:
+        raise BymonitorError("give either files or --live, not both")
+    wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    fetched = pipeline.ingest_statbank_live(
+        settings, wanted, progress=lambda m: err.print(m, highlight=False)
+    )
+    for result in fetched.loads:
         out.print(result.describe(), highlight=False)
+    summary = Table(title="StatBank tables")
+    for column in ("table", "outcome", "detail"):
+        summary.add_column(column, overflow="fold")
+    for table_id, outcome, detail in fetched.summary_rows():
+        style = "green" if outcome == "ok" else "red"
+        summary.add_row(table_id, f"[{style}]{outcome}[/]", detail)
+    out.print(summary)
+    return [t.table_id for t in fetched.failed]
+
+
+@statbank_app.command("check")
+@_guard
+def statbank_check(
+    tables: Annotated[
+        str | None,
+        typer.Option("--tables", help="Comma-separated table ids (default: the whole catalogue)."),
+    ] = None,
+) -> None:
+    """Check the catalogue against StatBank's metadata (a few requests per table, no data):
+    codelists, codes, periods, and the cells the yearly fetch will ask for. Exit 1 on a problem.
+    Run it in January, before the yearly refresh in March."""
+    from flows import pipeline
+
+    settings = _settings()
+    wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
+    plans = pipeline.check_statbank(settings, wanted)
+    table = Table(title=f"StatBank tables against {settings.statbank_url}")
+    for column in ("table", "status", "codelists", "periods", "cells", "problem"):
+        table.add_column(column, overflow="fold")
+    for plan in plans:
+        periods = f"{plan.first_period}–{plan.last_period}" if plan.first_period else "–"
+        status = "[green]ok[/]" if plan.ok else "[red]problem[/]"
+        problems = plan.problems or ([plan.error] if plan.error else [])
+        table.add_row(
+            plan.table_id,
+            status,
+            ", ".join(plan.codelists) or "–",
+            periods,
+            f"{plan.cells:,}".replace(",", " ") if plan.ok else "–",
+            "\n".join([*problems, *plan.notes]) or "",
+        )
+    out.print(table)
+    for plan in plans:  # each problem whole, on its own line, to copy from
+        for problem in plan.problems or ([plan.error] if plan.error else []):
+            out.print(f"- {problem}", highlight=False, markup=False)
+    bad = [p.table_id for p in plans if not p.ok]
+    if bad:
+        raise BymonitorError(
+            f"{len(bad)} of {len(plans)} tables do not match StatBank: {', '.join(bad)}; change "
+            "data/catalogue/statbank_tables.yml as the table above says"
+        )
+    err.print(f"all {len(plans)} tables match StatBank's metadata", highlight=False)
 
 
 WaveOption = Annotated[int, typer.Option("--wave", help="The survey year the files belong to.")]

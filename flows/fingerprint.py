@@ -44,7 +44,7 @@ def gate_fingerprint(settings: Settings, build: str, year: int) -> str:
 
 
 def publish_fingerprint(
-    settings: Settings, gate: str, lang: str, stale_since: str | None = None
+    settings: Settings, gate: str, lang: str, stale: dict[str, str | None] | None = None
 ) -> str:
     reports = settings.templates_dir.parent
     code = _tree_digest(
@@ -53,7 +53,8 @@ def publish_fingerprint(
         reports / "messages",
         Path(__file__).parent / "publish",
     )
-    return hashlib.sha256(f"{gate}:{code}:{lang}:{stale_since}".encode()).hexdigest()
+    stale_key = json.dumps(stale or {}, sort_keys=True)
+    return hashlib.sha256(f"{gate}:{code}:{lang}:{stale_key}".encode()).hexdigest()
 
 
 def recorded(settings: Settings, stage: str) -> str | None:

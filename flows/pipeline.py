@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.errors import BymonitorError
@@ -23,6 +21,8 @@ from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
 from flows.ingest.statbank_api import StatBankClient
 from flows.ingest.statbank_catalogue import load_catalogue, nordland_municipalities, select_tables
+from flows.ingest.statbank_live import LiveFetch, check_tables, fetch_table
+from flows.ingest.statbank_plan import TablePlan
 from flows.publish.marts import read_report_data
 from flows.publish.render import Publication, PublishError, publish
 from flows.settings import Settings
@@ -88,41 +88,69 @@ def ingest_statbank(
         return [statbank.load_file(con, p, settings.landing_dir, table_id) for p in paths]
 
 
+def statbank_client(settings: Settings) -> StatBankClient:
+    return StatBankClient(settings.statbank_api())
+
+
+def check_statbank(
+    settings: Settings, tables: list[str] | None = None, client: StatBankClient | None = None
+) -> list[TablePlan]:
+    """Only the metadata requests: each catalogue table's plan, or what stops it."""
+    specs = select_tables(load_catalogue(), tables)
+    with contextlib.ExitStack() as stack:
+        client = client or stack.enter_context(statbank_client(settings))
+        return check_tables(client, specs, nordland_municipalities())
+
+
 def ingest_statbank_live(
     settings: Settings,
     tables: list[str] | None = None,
     client: StatBankClient | None = None,
     progress: Callable[[str], None] = lambda message: None,
-) -> list[LoadResult]:
+    plans: list[TablePlan] | None = None,
+) -> LiveFetch:
     """Fetch catalogue tables from the StatBank API, keep each answer as a file, load the files.
 
-    Every answer is written under warehouse/downloads/ and then loaded exactly like a file from
-    disk (so it is landed and recorded, and every live load can be replayed).
+    Each table is planned from its metadata (or `plans` from a check made before), fetched
+    whole and then loaded exactly like a file from disk (landed and recorded, so every live load
+    can be replayed). A table that fails is reported in the result; the others are loaded.
     """
     specs = select_tables(load_catalogue(), tables)
-    municipalities = nordland_municipalities()
-    last_year = datetime.now(UTC).year
-    owned = client is None
-    client = client or StatBankClient(settings.statbank_api())
     downloads = settings.warehouse_dir / "downloads" / "statbank"
     downloads.mkdir(parents=True, exist_ok=True)
-    results = []
-    try:
-        for spec in specs:
-            if spec.status != "V":
-                progress(f"table {spec.table_id}: unverified in the catalogue, checking metadata")
-                client.check_against_metadata(spec)
-            for query in spec.queries(municipalities, last_year):
-                for part, body in client.fetch(query):
-                    digest = hashlib.sha256(json.dumps(part.params()).encode()).hexdigest()[:12]
-                    path = downloads / f"{spec.table_id}-{digest}.json"
-                    path.write_bytes(body)
-                    progress(f"fetched {part.describe()}")
-                    results.extend(ingest_statbank(settings, [path], spec.table_id))
-    finally:
-        if owned:
-            client.close()
-    return results
+    with contextlib.ExitStack() as stack:
+        client = client or stack.enter_context(statbank_client(settings))
+        if plans is None:
+            plans = check_tables(client, specs, nordland_municipalities())
+        outcomes = []
+        for plan in plans:
+            outcome = fetch_table(
+                client,
+                plan,
+                downloads,
+                lambda path, table_id: ingest_statbank(settings, [path], table_id),
+                progress,
+            )
+            done = f"{len(outcome.loads)} answers loaded" if outcome.ok else "failed"
+            progress(f"table {plan.table_id}: {done}")
+            outcomes.append(outcome)
+    return LiveFetch(outcomes)
+
+
+def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str | None]:
+    """When each table's StatBank figures were last landed (ISO date), None if never."""
+    landed: dict[str, str | None] = dict.fromkeys(table_ids)
+    if not settings.warehouse_path.exists():
+        return landed
+    with connect(settings.warehouse_path, read_only=True) as con:
+        rows = con.execute(
+            "select table_id, max(loaded_at) from raw._loads where source = 'statbank' "
+            "group by table_id"
+        ).fetchall()
+    for table_id, loaded_at in rows:
+        if table_id in landed and loaded_at is not None:
+            landed[table_id] = loaded_at.date().isoformat()
+    return landed
 
 
 def build(settings: Settings) -> BuildResult:
@@ -160,25 +188,14 @@ def publish_year(
     year: int,
     lang: str | None = None,
     fingerprint: str | None = None,
-    stale_since: str | None = None,
+    stale: dict[str, str | None] | None = None,
 ) -> Publication:
     """Publish the report of a year whose gate passed."""
     gate = load_result(settings, year)
     if gate is None:
         raise PublishError(f"the quality gate has not run for {year} (run `bymonitor check`)")
     data = read_report_data(settings.warehouse_path)
-    return publish(data, gate, year, settings, lang, fingerprint, stale_since)
-
-
-def last_statbank_load(settings: Settings) -> str | None:
-    """When StatBank figures were last landed (ISO date), or None if never."""
-    if not settings.warehouse_path.exists():
-        return None
-    with connect(settings.warehouse_path, read_only=True) as con:
-        row = con.execute(
-            "select max(loaded_at) from raw._loads where source = 'statbank'"
-        ).fetchone()
-    return row[0].date().isoformat() if row and row[0] else None
+    return publish(data, gate, year, settings, lang, fingerprint, stale)
 
 
 def mart_rows(settings: Settings) -> int:

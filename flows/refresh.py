@@ -14,7 +14,7 @@ runtime.configure(get_settings())  # before Prefect is imported: telemetry off, 
 runtime.seed_prefect_database(get_settings())
 
 import logging  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE  # noqa: E402
 from flows import fingerprint, pipeline  # noqa: E402
 from flows.errors import BymonitorError  # noqa: E402
 from flows.ingest.landing import LoadResult  # noqa: E402
+from flows.ingest.statbank_live import LiveFetch  # noqa: E402
 from flows.lock import writer_lock  # noqa: E402
 from flows.runlog import RunRecord, recorded_run  # noqa: E402
 from flows.settings import Settings  # noqa: E402
@@ -39,7 +40,9 @@ class Ingested:
     new_files: int
     rows: int
     rejected: int
-    stale_notice: str | None = None
+    # StatBank tables that could not be fetched: when their figures were landed before (None:
+    # never, their indicators are missing); the report names them on every page
+    stale: dict[str, str | None] = field(default_factory=dict)
 
     def describe(self) -> str:
         rejected = f", {self.rejected} rows rejected" if self.rejected else ""
@@ -62,9 +65,27 @@ def ingest_statbank_files_task(settings: Settings) -> list[LoadResult]:
 
 
 @task(name="fetch-statbank-live", cache_policy=NO_CACHE)
-def fetch_statbank_task(settings: Settings) -> list[LoadResult]:
-    """Every catalogue table from the StatBank API (the client retries and throttles)."""
-    return _logged(pipeline.ingest_statbank_live(settings, progress=log.info))
+def fetch_statbank_task(settings: Settings) -> LiveFetch:
+    """Every catalogue table from the StatBank API (the client retries and throttles).
+
+    First the metadata check (`bymonitor statbank check`): a catalogue that no longer matches
+    StatBank's tables stops the run with the check's sentences. Then each table on its own.
+    """
+    with pipeline.statbank_client(settings) as client:
+        plans = pipeline.check_statbank(settings, client=client)
+        mismatched = [p for p in plans if p.problems]
+        if mismatched:
+            raise BymonitorError(
+                "the StatBank catalogue no longer matches StatBank's tables (`bymonitor statbank "
+                "check` lists the same): "
+                + " ".join(problem + "." for p in mismatched for problem in p.problems)
+                + " Change data/catalogue/statbank_tables.yml and run again; nothing was changed"
+            )
+        fetched = pipeline.ingest_statbank_live(
+            settings, client=client, plans=plans, progress=log.info
+        )
+    _logged(fetched.loads)
+    return fetched
 
 
 @task(name="ingest-survey-and-interviews", cache_policy=NO_CACHE)
@@ -75,26 +96,43 @@ def ingest_people_task(settings: Settings) -> list[LoadResult]:
     return results
 
 
+def _fall_back(settings: Settings, fetched: LiveFetch, allow_stale: bool) -> dict[str, str | None]:
+    """Tables that could not be fetched fall back on their last landed answer, if any.
+
+    When no table at all could be fetched StatBank is unreachable: the run stops unless
+    `allow_stale`. One failed table among others is that table's matter: the report names it
+    and the gate decides whether what is left can be published.
+    """
+    failed = fetched.failed
+    if not failed:
+        return {}
+    landed = pipeline.statbank_landed(settings, [t.table_id for t in failed])
+    first = failed[0].error
+    if len(failed) == len(fetched.tables):
+        if not allow_stale:
+            raise BymonitorError(
+                f"StatBank could not be read: {first}. Nothing was changed; run again later, "
+                "or with --allow-stale to publish from the responses landed before"
+            )
+        if not any(landed.values()):
+            raise BymonitorError(
+                f"StatBank could not be read ({first}) and no earlier responses are landed "
+                "to fall back on"
+            )
+    for table in failed:
+        since = landed[table.table_id]
+        fallback = f"using its answer landed on {since}" if since else "no earlier answer: "
+        fallback += "" if since else "its indicators will be missing"
+        log.warning("table %s could not be fetched (%s); %s", table.table_id, table.error, fallback)
+    return landed
+
+
 def ingest_all(settings: Settings, live: bool, allow_stale: bool) -> Ingested:
-    stale = None
+    stale: dict[str, str | None] = {}
     if live:
-        try:
-            results = fetch_statbank_task(settings)
-        except BymonitorError as exc:
-            if not allow_stale:
-                raise BymonitorError(
-                    f"StatBank could not be read: {exc}. Nothing was changed; run again later, "
-                    "or with --allow-stale to publish from the responses landed before"
-                ) from exc
-            landed = pipeline.last_statbank_load(settings)
-            if landed is None:
-                raise BymonitorError(
-                    f"StatBank could not be read ({exc}) and no earlier responses are landed "
-                    "to fall back on"
-                ) from exc
-            log.warning("StatBank could not be read (%s); using the responses of %s", exc, landed)
-            stale = landed
-            results = []
+        fetched = fetch_statbank_task(settings)
+        stale = _fall_back(settings, fetched, allow_stale)
+        results = fetched.loads
     else:
         results = ingest_statbank_files_task(settings)
     results = results + ingest_people_task(settings)
@@ -104,7 +142,7 @@ def ingest_all(settings: Settings, live: bool, allow_stale: bool) -> Ingested:
         new_files=len(new),
         rows=sum(r.rows_loaded for r in new),
         rejected=sum(r.rows_rejected for r in new),
-        stale_notice=stale,
+        stale=stale,
     )
 
 
@@ -142,20 +180,19 @@ def check_task(settings: Settings, year: int, force: bool = False) -> tuple[str,
 
 @task(name="publish-report", cache_policy=NO_CACHE)
 def publish_task(
-    settings: Settings, year: int, force: bool = False, stale_since: str | None = None
+    settings: Settings, year: int, force: bool = False, stale: dict[str, str | None] | None = None
 ) -> tuple[str, int]:
     """Publish, skipped when the publication was made from the same checked marts and code.
 
-    `stale_since`: StatBank could not be read; the report says its figures are those landed then.
+    `stale`: tables StatBank could not deliver, with the date their figures were landed (None:
+    never); the report says so on every page.
     """
-    current, unchanged = publication_state(settings, year, stale_since)
+    current, unchanged = publication_state(settings, year, stale)
     target = settings.publication_dir(year)
     if unchanged and not force:
         log.info("the %s report is up to date: %s", year, target / "index.html")
         return str(target / "index.html"), 0
-    publication = pipeline.publish_year(
-        settings, year, fingerprint=current, stale_since=stale_since
-    )
+    publication = pipeline.publish_year(settings, year, fingerprint=current, stale=stale)
     log.info(publication.describe())
     return str(publication.directory / "index.html"), len(publication.files)
 
@@ -164,15 +201,21 @@ def _ingest_and_build(run: RunRecord, work: Settings, live: bool, allow_stale: b
     with run.stage("ingest") as stage:
         ingested = ingest_all(work, live, allow_stale)
         stage.summary, stage.rows = ingested.describe(), ingested.rows
-        if ingested.stale_notice:
-            stage.summary += f"; StatBank unreachable, using responses of {ingested.stale_notice}"
+        if ingested.stale:
+            tables = ", ".join(f"{t} ({d or 'missing'})" for t, d in ingested.stale.items())
+            stage.summary += f"; not fetched from StatBank: {tables}"
     with run.stage("build") as stage:
         stage.summary, stage.rows = build_task(work)
     return ingested
 
 
 def _check_and_publish(
-    run: RunRecord, work: Settings, year: int, force: bool, stale: str | None, label: str = ""
+    run: RunRecord,
+    work: Settings,
+    year: int,
+    force: bool,
+    stale: dict[str, str | None] | None,
+    label: str = "",
 ) -> str:
     run.year = year
     with run.stage(f"check{label}") as stage:
@@ -201,7 +244,7 @@ def yearly_refresh(year: int | None = None, live: bool = False, allow_stale: boo
     ):
         ingested = _ingest_and_build(run, work, live, allow_stale)
         report_year = year or pipeline.latest_year(work)
-        run.report = _check_and_publish(run, work, report_year, False, ingested.stale_notice)
+        run.report = _check_and_publish(run, work, report_year, False, ingested.stale)
     return run.report
 
 

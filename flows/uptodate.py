@@ -36,11 +36,11 @@ def gate_state(settings: Settings, year: int) -> tuple[str, GateResult | None, b
 
 
 def publication_state(
-    settings: Settings, year: int, stale_since: str | None = None
+    settings: Settings, year: int, stale: dict[str, str | None] | None = None
 ) -> tuple[str, bool]:
     """The publication's fingerprint, and whether the year's published report has it."""
     gate = fingerprint.recorded(settings, f"gate-{year}") or ""
-    current = fingerprint.publish_fingerprint(settings, gate, settings.lang, stale_since)
+    current = fingerprint.publish_fingerprint(settings, gate, settings.lang, stale)
     return current, bool(gate) and published_fingerprint(settings.publication_dir(year)) == current
 
 

@@ -1,16 +1,22 @@
-"""A client for Statistics Norway's StatBank API (PxWebApi 2): throttled, retried, split, cached.
+"""A client for Statistics Norway's StatBank API (PxWebApi 2), as SSB's server behaves.
 
-- at most `requests_per_minute` requests (SSB asks for 30);
-- 429, 5xx and time-outs are retried with exponential back-off, honouring `Retry-After`;
-- a query is split (by its largest dimension) until none exceeds the cell limit or URL length;
-- answers are cached on disk by URL for `cache_ttl_s`;
-- 400 and 404 are errors that name the table and the query.
+- at most `requests_per_minute` requests; when an answer says no requests are left in the rate
+  window (`x-ratelimit-remaining: 0`) the client waits the window out before the next;
+- 429 waits out the rate window (`Retry-After`, else the `x-ratelimit-policy` window, at least
+  60 s); 503 (SSB's metadata updates) is retried with a longer back-off; other 5xx and time-outs
+  with exponential back-off;
+- 4xx other than 429 are not retried: their problem-JSON title and detail become the message,
+  with the table and the URL; a 500 with an empty body is a faulty request, not retried;
+- duplicate codes are removed before sending; a selection too long for a URL goes as a POST
+  body; a query over the cell limit is split by its largest dimension;
+- answers are cached on disk by request for `cache_ttl_s`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,22 +34,28 @@ from tenacity import (
 
 from flows.errors import BymonitorError
 from flows.ingest.statbank_catalogue import Query, TableSpec
+from flows.ingest.statbank_plan import TableMetadata, TablePlan, plan_table
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
 SPLIT_ORDER = ("Region", "Tid")  # split these first: they are the long selections
+MIN_RATE_WINDOW_S = 60.0  # SSB: 40 requests per sliding 60 s, no Retry-After on its 429
 
 
 class StatBankError(BymonitorError):
     """The API refused a query or did not answer; the message names the table and query."""
 
 
-class RetryableResponse(Exception):
-    """A response worth trying again (429, 5xx)."""
+class StatBankUnreachable(StatBankError):
+    """No answer at all (connection refused, time-outs): the other tables will not fare better."""
 
-    def __init__(self, status: int, retry_after: float | None) -> None:
+
+class RetryableResponse(Exception):
+    """A response worth trying again (429, 503, other 5xx with a body)."""
+
+    def __init__(self, status: int, wait_s: float | None) -> None:
         super().__init__(f"HTTP {status}")
         self.status = status
-        self.retry_after = retry_after
+        self.wait_s = wait_s
 
 
 @dataclass(frozen=True)
@@ -55,8 +67,9 @@ class ApiConfig:
     max_attempts: int = 5
     backoff_base_s: float = 2.0
     backoff_max_s: float = 120.0
+    unavailable_backoff_s: float = 30.0  # 503: SSB's metadata updates last minutes
     max_cells: int = 800_000
-    max_url_length: int = 2_000
+    max_url_length: int = 2_000  # SSB answers 404 above about 2,100 characters
     cache_dir: Path | None = None
     cache_ttl_s: float = 24 * 3600
 
@@ -82,11 +95,9 @@ class Throttle:
         self.last = now
 
 
-def split_query(
-    query: Query, max_cells: int, url_length: Callable[[Query], int], limit: int
-) -> list[Query]:
-    """Halve the largest splittable selection until every part fits both limits."""
-    if query.cells() <= max_cells and url_length(query) <= limit:
+def split_query(query: Query, max_cells: int) -> list[Query]:
+    """Halve the largest splittable selection until every part is within the cell limit."""
+    if query.cells() <= max_cells:
         return [query]
     variables = sorted(
         (v for v, codes in query.selections.items() if len(codes) > 1),
@@ -100,12 +111,22 @@ def split_query(
     parts = []
     for half in (codes[:middle], codes[middle:]):
         selections = {**query.selections, variable: half}
-        parts.extend(
-            split_query(
-                Query(query.table_id, selections, query.codelists), max_cells, url_length, limit
-            )
-        )
+        parts.extend(split_query(Query(query.table_id, selections, query.codelists), max_cells))
     return parts
+
+
+def rate_window_s(response: httpx.Response) -> float:
+    """How long to wait out SSB's rate window: Retry-After, the reset or policy header, >= 60 s."""
+    for header in ("Retry-After", "x-ratelimit-reset"):
+        value = response.headers.get(header)
+        if value is not None:
+            try:
+                return max(float(value), 1.0)
+            except ValueError:
+                pass
+    match = re.search(r"w=(\d+)", response.headers.get("x-ratelimit-policy", ""))
+    window = float(match.group(1)) if match else MIN_RATE_WINDOW_S
+    return max(window, MIN_RATE_WINDOW_S)
 
 
 def _wait(config: ApiConfig) -> Callable[[RetryCallState], float]:
@@ -113,11 +134,30 @@ def _wait(config: ApiConfig) -> Callable[[RetryCallState], float]:
 
     def wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, RetryableResponse) and error.retry_after is not None:
-            return min(error.retry_after, config.backoff_max_s)
+        if isinstance(error, RetryableResponse) and error.wait_s is not None:
+            return error.wait_s
+        if isinstance(error, RetryableResponse) and error.status == 503:
+            return min(config.unavailable_backoff_s * state.attempt_number, 5 * 60.0)
         return exponential(state)
 
     return wait
+
+
+def problem_text(response: httpx.Response) -> str:
+    """The API's problem JSON (title, detail) in one phrase, or the start of the body."""
+    text = response.text.strip()
+    try:
+        problem = json.loads(text) if text else None
+    except ValueError:
+        problem = None
+    if isinstance(problem, dict) and (problem.get("title") or problem.get("detail")):
+        parts = [str(problem.get("title") or "").strip(), str(problem.get("detail") or "").strip()]
+        return ": ".join(p for p in parts if p)
+    if isinstance(problem, dict) and problem.get("error"):
+        return str(problem["error"])
+    if text.lower().startswith(("<!doctype", "<html")):
+        return f"an HTML page ({response.reason_phrase})"
+    return text.replace("\n", " ")[:300] or response.reason_phrase
 
 
 class StatBankClient:
@@ -137,6 +177,7 @@ class StatBankClient:
         )
         self.throttle = Throttle(config.requests_per_minute, sleep=sleep)
         self.requests_sent = 0
+        self._window_exhausted: float | None = None  # wait this long before the next request
 
     def close(self) -> None:
         self.http.close()
@@ -154,70 +195,59 @@ class StatBankClient:
         )
         return str(request.url)
 
+    def uses_post(self, query: Query) -> bool:
+        return len(self.url(query)) > self.config.max_url_length
+
     def plan(self, query: Query) -> list[Query]:
-        return split_query(
-            query, self.config.max_cells, lambda q: len(self.url(q)), self.config.max_url_length
-        )
+        return split_query(query.without_duplicates(), self.config.max_cells)
 
     def fetch(self, query: Query) -> list[tuple[Query, bytes]]:
         """The JSON-stat2 answers to a query, split into parts the API accepts."""
-        return [
-            (part, self._get(f"/tables/{part.table_id}/data", part.params(self.config.lang), part))
-            for part in self.plan(query)
-        ]
+        return [(part, self._data(part)) for part in self.plan(query)]
 
-    def metadata(self, table_id: str) -> dict[str, Any]:
-        body = self._get(
-            f"/tables/{table_id}/metadata", [("lang", self.config.lang)], None, table_id
+    def metadata(self, table_id: str, codelists: dict[str, str] | None = None) -> dict[str, Any]:
+        """`/tables/{id}/metadata`, with a codelist applied per variable if given."""
+        params = [("lang", self.config.lang)]
+        params += [(f"codelist[{v}]", c) for v, c in sorted((codelists or {}).items())]
+        what = f"the metadata of table {table_id}" + (
+            f" with {', '.join(sorted((codelists or {}).values()))}" if codelists else ""
         )
-        return json.loads(body)
+        request = self.http.build_request("GET", f"/tables/{table_id}/metadata", params=params)
+        return json.loads(self._cached(request, what))
 
-    def check_against_metadata(self, table: TableSpec) -> None:
-        """Refuse to fetch a table whose variables or value codes the API does not know."""
-        document = self.metadata(table.table_id)
-        dimensions = document.get("dimension") or {}
-        problems = []
-        for variable in table.variables:
-            if variable not in dimensions:
-                problems.append(f"no variable {variable}")
-                continue
-            if variable in (table.spec["region_variable"], table.spec["time_variable"]):
-                continue  # region codes depend on the codelist; years on the release
-            if variable in (table.spec.get("codelists") or {}):
-                continue
-            known = set((dimensions[variable].get("category") or {}).get("index") or [])
-            missing = [c for c in table.spec["query"][variable] if str(c) not in known]
-            if missing:
-                problems.append(f"{variable} has no {', '.join(map(str, missing))}")
-        if problems:
-            raise StatBankError(
-                f"table {table.table_id}: the API's metadata does not match the catalogue: "
-                + "; ".join(problems)
-            )
+    def table_metadata(self, table_id: str, codelists: dict[str, str]) -> TableMetadata:
+        return TableMetadata.from_json(table_id, self.metadata(table_id, codelists))
+
+    def plan_table(self, table: TableSpec, municipalities: list[str]) -> TablePlan:
+        """The table's queries, settled by its metadata (a few metadata requests)."""
+        return plan_table(
+            table, lambda codelists: self.table_metadata(table.table_id, codelists), municipalities
+        )
 
     # ---- internals
-    def _cache_path(self, url: str) -> Path | None:
+    def _data(self, query: Query) -> bytes:
+        path = f"/tables/{query.table_id}/data"
+        if self.uses_post(query):
+            params = [("lang", self.config.lang), ("outputFormat", "json-stat2")]
+            request = self.http.build_request("POST", path, params=params, json=query.body())
+        else:
+            request = self.http.build_request("GET", path, params=query.params(self.config.lang))
+        return self._cached(request, query.describe())
+
+    def _cache_path(self, request: httpx.Request) -> Path | None:
         if self.config.cache_dir is None:
             return None
-        return self.config.cache_dir / f"{hashlib.sha256(url.encode()).hexdigest()[:32]}.json"
+        key = f"{request.method} {request.url}\n".encode() + (request.content or b"")
+        return self.config.cache_dir / f"{hashlib.sha256(key).hexdigest()[:32]}.json"
 
-    def _get(
-        self,
-        path: str,
-        params: list[tuple[str, str]],
-        query: Query | None,
-        table_id: str | None = None,
-    ) -> bytes:
-        request = self.http.build_request("GET", path, params=params)
-        url = str(request.url)
-        cached = self._cache_path(url)
+    def _cached(self, request: httpx.Request, what: str) -> bytes:
+        cached = self._cache_path(request)
         if (
             cached
             and cached.exists()
             and time.time() - cached.stat().st_mtime < self.config.cache_ttl_s
         ):
             return cached.read_bytes()
-        what = query.describe() if query else f"table {table_id}"
         body = self._send_with_retries(request, what)
         if cached:
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -225,6 +255,11 @@ class StatBankClient:
             partial.write_bytes(body)
             partial.replace(cached)
         return body
+
+    def _where(self, request: httpx.Request) -> str:
+        if request.method == "POST":
+            return f"POST {request.url} with a selection body"
+        return f"URL: {request.url}"
 
     def _send_with_retries(self, request: httpx.Request, what: str) -> bytes:
         @retry(
@@ -237,42 +272,59 @@ class StatBankClient:
             reraise=True,
         )
         def send() -> bytes:
+            if self._window_exhausted:
+                self.sleep(self._window_exhausted)
+                self._window_exhausted = None
             self.throttle.wait()
             self.requests_sent += 1
             response = self.http.send(request)
-            if response.status_code == 429 or response.status_code >= 500:
-                raise RetryableResponse(response.status_code, _retry_after(response))
-            if response.status_code in (400, 404):
-                raise StatBankError(
-                    f"StatBank refused {what} (HTTP {response.status_code}: "
-                    f"{_error_text(response)}); URL: {request.url}"
-                )
-            response.raise_for_status()
-            return response.content
+            if response.headers.get("x-ratelimit-remaining", "").strip() == "0":
+                self._window_exhausted = rate_window_s(response)
+            return self._accept(response, request, what)
 
         try:
             return send()
         except RetryableResponse as exc:
+            advice = (
+                "StatBank is probably updating its metadata (it does around 05:00 and 11:30); "
+                "try again later"
+                if exc.status == 503
+                else "try again later"
+            )
             raise StatBankError(
-                f"StatBank kept failing for {what}: {exc} after {self.config.max_attempts} attempts"
+                f"StatBank kept failing for {what}: {exc} after {self.config.max_attempts} "
+                f"attempts; {advice}"
             ) from exc
         except httpx.TimeoutException as exc:
-            raise StatBankError(
+            raise StatBankUnreachable(
                 f"StatBank did not answer {what} within {self.config.timeout_s:g} s "
                 f"({self.config.max_attempts} attempts)"
             ) from exc
         except httpx.TransportError as exc:
-            raise StatBankError(f"cannot reach StatBank for {what}: {exc}") from exc
+            raise StatBankUnreachable(f"cannot reach StatBank for {what}: {exc}") from exc
 
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _error_text(response: httpx.Response) -> str:
-    text = response.text.strip().replace("\n", " ")
-    return text[:300] or response.reason_phrase
+    def _accept(self, response: httpx.Response, request: httpx.Request, what: str) -> bytes:
+        status = response.status_code
+        if status < 300:
+            return response.content
+        if status == 429:
+            raise RetryableResponse(429, rate_window_s(response))
+        if status == 500 and not response.content.strip():
+            raise StatBankError(
+                f"StatBank could not answer {what} (HTTP 500 with an empty body): the request "
+                f"itself is faulty (SSB answers so to a code asked for twice), so it was not "
+                f"retried; {self._where(request)}"
+            )
+        if status >= 500:
+            retry_after = response.headers.get("Retry-After")
+            wait = float(retry_after) if retry_after and retry_after.isdigit() else None
+            raise RetryableResponse(status, wait)
+        if status == 404 and request.method == "GET" and len(str(request.url)) > 2_000:
+            reason = "the URL is too long for StatBank (it answers 404 above ~2,100 characters)"
+        elif status == 404:
+            reason = f"not found: {problem_text(response)}"
+        else:
+            reason = problem_text(response)
+        raise StatBankError(
+            f"StatBank refused {what} (HTTP {status}: {reason}); {self._where(request)}"
+        )

@@ -1,4 +1,5 @@
-"""The StatBank table catalogue (data/catalogue/statbank_tables.yml) and the queries it implies."""
+"""The StatBank table catalogue (data/catalogue/statbank_tables.yml): what bymonitor wants of
+each table. The table's metadata settles the exact query (`flows.ingest.statbank_plan`)."""
 
 from __future__ import annotations
 
@@ -23,28 +24,36 @@ class CatalogueError(BymonitorError):
 
 @dataclass(frozen=True)
 class Query:
-    """One PxWebApi 2 data request: value codes (and codelists) per variable."""
+    """One PxWebApi 2 data request: explicit value codes (and codelists) per variable."""
 
     table_id: str
     selections: dict[str, list[str]]
     codelists: dict[str, str] = field(default_factory=dict)
-    # how many codes a selection expression such as from(2001) stands for, for the cell limit
-    expression_sizes: dict[str, int] = field(default_factory=dict)
 
     def cells(self) -> int:
         total = 1
-        for variable, codes in self.selections.items():
-            total *= self.expression_sizes.get(variable, len(codes))
+        for codes in self.selections.values():
+            total *= len(codes)
         return total
 
     def params(self, lang: str = "no") -> list[tuple[str, str]]:
+        """The GET query string (PxWebApi 2 removed `outputValues`: it is never sent)."""
         params = [("lang", lang), ("outputFormat", "json-stat2")]
         for variable, codes in self.selections.items():
             params.append((f"valueCodes[{variable}]", ",".join(codes)))
             if variable in self.codelists:
                 params.append((f"codelist[{variable}]", self.codelists[variable]))
-                params.append((f"outputValues[{variable}]", "aggregated"))
         return params
+
+    def body(self) -> dict[str, Any]:
+        """The same selection as a POST body, for selections too long for a URL."""
+        selection = []
+        for variable, codes in self.selections.items():
+            item: dict[str, Any] = {"variableCode": variable, "valueCodes": list(codes)}
+            if variable in self.codelists:
+                item["codelist"] = self.codelists[variable]
+            selection.append(item)
+        return {"selection": selection, "placement": {"heading": [], "stub": []}}
 
     def describe(self) -> str:
         parts = []
@@ -52,6 +61,29 @@ class Query:
             shown = ",".join(codes[:3]) + (f",… ({len(codes)} codes)" if len(codes) > 3 else "")
             parts.append(f"{variable}={shown}")
         return f"table {self.table_id} [{'; '.join(parts)}]"
+
+    def without_duplicates(self) -> Query:
+        """SSB answers a code given twice with an empty HTTP 500: never send one."""
+        return Query(
+            self.table_id,
+            {v: list(dict.fromkeys(codes)) for v, codes in self.selections.items()},
+            self.codelists,
+        )
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    """Region codes asked with one codelist, for the years `first`..`last` (None: open)."""
+
+    codelist: str | None
+    codes: list[str]
+    first: int | None = None
+    last: int | None = None
+
+    def covers(self, year: int) -> bool:
+        return (self.first is None or year >= self.first) and (
+            self.last is None or year <= self.last
+        )
 
 
 @dataclass(frozen=True)
@@ -64,34 +96,40 @@ class TableSpec:
         return self.spec.get("status", "U")
 
     @property
-    def variables(self) -> list[str]:
-        """Every variable the query names, region and time included."""
-        return [
-            self.spec["region_variable"],
-            *self.spec["query"],
-            self.spec["time_variable"],
-        ]
+    def region_variable(self) -> str:
+        return self.spec["region_variable"]
 
-    def queries(self, municipalities: list[str], last_year: int) -> list[Query]:
-        """One query per region group (each group has its own codelist), years from(first_year)."""
-        first_year = int(self.spec["first_year"])
-        queries = []
+    @property
+    def time_variable(self) -> str:
+        return self.spec["time_variable"]
+
+    @property
+    def first_year(self) -> int:
+        return int(self.spec["first_year"])
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        """Value codes per variable besides region and time."""
+        return {k: [str(v) for v in vs] for k, vs in self.spec["query"].items()}
+
+    @property
+    def codelists(self) -> dict[str, str]:
+        """Codelists for the variables of `query` (the region's are per group)."""
+        return dict(self.spec.get("codelists") or {})
+
+    def region_groups(self, municipalities: list[str]) -> list[RegionGroup]:
+        groups = []
         for group in self.spec["regions"]:
             if group["codes"] == "nordland_municipalities":
                 codes = [group["format"].format(code=c) for c in municipalities]
-                if group["format"] == "{code}":  # codes valid in each year: ask for old ones too
-                    codes += retired_codes(municipalities)
+                if group.get("retired"):  # codes valid in earlier years, for plain-code lists
+                    codes += [group["format"].format(code=c) for c in retired_codes(municipalities)]
             else:
                 codes = [str(c) for c in group["codes"]]
-            selections = {self.spec["region_variable"]: codes}
-            selections.update({k: [str(v) for v in vs] for k, vs in self.spec["query"].items()})
-            selections[self.spec["time_variable"]] = [f"from({first_year})"]
-            codelists = dict(self.spec.get("codelists") or {})
-            if group.get("codelist"):
-                codelists[self.spec["region_variable"]] = group["codelist"]
-            sizes = {self.spec["time_variable"]: max(1, last_year - first_year + 1)}
-            queries.append(Query(self.table_id, selections, codelists, sizes))
-        return queries
+            groups.append(
+                RegionGroup(group.get("codelist"), codes, group.get("from"), group.get("to"))
+            )
+        return groups
 
 
 REQUIRED = (
@@ -135,4 +173,4 @@ def retired_codes(municipalities: list[str], path: Path = CODE_HISTORY_PATH) -> 
     """Codes no longer in use whose territory is (partly) in one of these municipalities."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    return [r["old_code"] for r in rows if r["current_code"] in municipalities]
+    return list(dict.fromkeys(r["old_code"] for r in rows if r["current_code"] in municipalities))

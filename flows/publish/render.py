@@ -85,7 +85,7 @@ def build_pages(
     year: int,
     settings: Settings,
     lang: str,
-    stale_since: str | None = None,
+    stale: dict[str, str | None] | None = None,
 ) -> dict[str, str]:
     """Every HTML page of the report by file name, plus "quality" and "print" (for the PDF)."""
     fmt, t = Formatter(lang), load_messages(settings, lang)
@@ -162,7 +162,7 @@ def build_pages(
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
         "bars": bars,
-        "stale_since": fmt.day(date.fromisoformat(stale_since)) if stale_since else None,
+        "stale_notices": stale_notices(stale or {}, fmt, t),
     }
     pages = {
         "index.html": env.get_template("index.html").render(**common),
@@ -174,6 +174,24 @@ def build_pages(
     pages["quality"] = env.get_template("quality.html").render(**{**common, "root": "../"})
     pages["print"] = env.get_template("print.html").render(**common)
     return pages
+
+
+def stale_notices(stale: dict[str, str | None], fmt: Formatter, t) -> list[str]:
+    """One sentence per landing date for the StatBank tables this run could not fetch."""
+    if not stale:
+        return []
+    every_table = set(stale) >= set(load_catalogue())
+    dates = sorted({d for d in stale.values() if d})
+    if every_table and len(dates) == 1 and None not in stale.values():
+        return [t("stale_statbank", date=fmt.day(date.fromisoformat(dates[0])))]
+    notices = []
+    for landed in dates:
+        tables = ", ".join(sorted(k for k, d in stale.items() if d == landed))
+        notices.append(t("stale_tables", tables=tables, date=fmt.day(date.fromisoformat(landed))))
+    missing = sorted(k for k, d in stale.items() if d is None)
+    if missing:
+        notices.append(t("missing_tables", tables=", ".join(missing)))
+    return notices
 
 
 def _index_weights(settings: Settings) -> list[dict]:
@@ -193,13 +211,13 @@ def publish(
     settings: Settings,
     lang: str | None = None,
     fingerprint: str | None = None,
-    stale_since: str | None = None,
+    stale: dict[str, str | None] | None = None,
 ) -> Publication:
     """Render into a temporary folder beside the target, then swap it into place."""
     if not gate.passed:
         raise PublishError(f"the quality gate failed for {year}: nothing was published")
     lang = lang or settings.lang
-    pages = build_pages(data, gate, year, settings, lang, stale_since)
+    pages = build_pages(data, gate, year, settings, lang, stale)
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     recover_interrupted(settings.published_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
@@ -224,7 +242,8 @@ def publish(
             "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "code_version": __version__,
             "inputs_fingerprint": fingerprint,
-            "statbank_stale_since": stale_since,
+            "statbank_stale_since": min((d for d in (stale or {}).values() if d), default=None),
+            "statbank_stale_tables": stale or {},
             "gate": {
                 "passed": gate.passed,
                 "checks": len(gate.checks),
