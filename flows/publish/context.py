@@ -202,22 +202,23 @@ def town_page(ctx: Context, town: dict) -> dict[str, Any]:
             "share_of_county": ctx.show(
                 "share_of_county_population", ctx.value("town", code, "share_of_county_population")
             ),
-            "job_coverage": ctx.show(
-                "job_coverage_ratio", ctx.value("town", code, "job_coverage_ratio")
-            ),
-            "net_commuting": ctx.fmt.signed(
-                next(
-                    (
-                        r["net_commuting"]
-                        for r in ctx.data.rows("regional_summary", town_id=code, year=year)
-                    ),
-                    None,
-                )
-            ),
+            "job_coverage": ctx.show_latest("town", code, "job_coverage_ratio"),
+            "net_commuting": _net_commuting(ctx, code),
             "region": town["region_name"],
         },
         "t": t,
     }
+
+
+def _net_commuting(ctx: Context, code: str) -> str:
+    """In- minus out-commuters, the latest year within 11616's publishing lag."""
+    for year in range(ctx.year, ctx.year - ctx.lag("in_commuters") - 1, -1):
+        rows = ctx.data.rows("regional_summary", town_id=code, year=year)
+        value = next((r["net_commuting"] for r in rows if r["net_commuting"] is not None), None)
+        if value is not None:
+            shown = ctx.fmt.signed(value)
+            return shown if year == ctx.year else f"{shown} ({year})"
+    return ctx.fmt.signed(None)
 
 
 def narrative(ctx: Context, town: dict) -> list[str]:
