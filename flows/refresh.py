@@ -119,6 +119,9 @@ def _fall_back(settings: Settings, fetched: LiveFetch, allow_stale: bool) -> dic
                 f"StatBank could not be read ({first}) and no earlier responses are landed "
                 "to fall back on"
             )
+        since = ", ".join(sorted({d for d in landed.values() if d}))
+        log.warning("StatBank could not be read (%s); using the responses landed %s", first, since)
+        return landed
     for table in failed:
         since = landed[table.table_id]
         fallback = f"using its answer landed on {since}" if since else "no earlier answer: "

@@ -13,8 +13,10 @@ from datetime import date
 
 import duckdb
 import pytest
-from helpers import BYMONITOR, run_cli, tree_bytes, warehouse_state
+import yaml
+from helpers import BYMONITOR, SAMPLE_DIR, run_cli, tree_bytes, warehouse_state
 from prefect_server import PREFECT
+from statbank_server import PROFILES, FakeStatBank, Scripted
 
 from flows.settings import REPO_ROOT
 
@@ -163,3 +165,58 @@ def test_live_refresh_when_statbank_is_down_stops_unless_stale_figures_are_allow
     page = (report / "index.html").read_text(encoding="utf-8")
     assert "SSBs statistikkbank kunne ikke leses da rapporten ble laget" in page
     assert (report / "bodo.html").read_text(encoding="utf-8").count('class="callout stale"') == 1
+
+
+def test_live_refresh_checks_the_catalogue_first_and_one_failed_table_falls_back(
+    served_run, prefect_server, tmp_path
+):
+    home = tmp_path / "home"
+    shutil.copytree(served_run[0], home)
+    warehouse = home / "warehouse" / "bymonitor.duckdb"
+    report = home / "reports" / "published" / "2026"
+    state, files = warehouse_state(warehouse), tree_bytes(report)
+    env = {**prefect_server.env(), "BYMONITOR_STATBANK_REQUESTS_PER_MINUTE": "6000"}
+
+    profiles = yaml.safe_load(PROFILES.read_text(encoding="utf-8"))
+    profiles["tables"]["13470"]["dimensions"]["NACE2007"]["codelists"]["agg_NACE2007arb17"] = (
+        profiles["tables"]["13470"]["dimensions"]["NACE2007"]["codelists"].pop("agg_NACE2007arb11")
+    )  # SSB renamed the industry grouping: the run must stop before it fetches anything
+    changed = FakeStatBank(SAMPLE_DIR, profiles=profiles, rate_limit=None).start()
+    try:
+        refused = run_cli(
+            home, "run", "--live", env={**env, "BYMONITOR_STATBANK_URL": changed.base_url}
+        )
+    finally:
+        changed.stop()
+    assert refused.returncode == 1
+    assert "13470: codelist agg_NACE2007arb11 does not exist for NACE2007" in refused.stderr
+    assert "agg_NACE2007arb17" in refused.stderr and "Traceback" not in refused.stderr
+    assert not changed.data_requests("07459")
+    assert warehouse_state(warehouse) == state and tree_bytes(report) == files
+
+    server = FakeStatBank(SAMPLE_DIR, rate_limit=None).start()
+    problem = b'{"type":"Parameter error","title":"Non-existent value","status":400}'
+    server.script("09588", Scripted(400, problem, endpoint="data"))
+    try:
+        partial = run_cli(
+            home, "run", "--live", env={**env, "BYMONITOR_STATBANK_URL": server.base_url}
+        )
+    finally:
+        server.stop()
+    assert partial.returncode == 0, partial.stdout + partial.stderr
+    assert "table 09588 could not be fetched" in partial.stderr
+    assert "Non-existent value" in partial.stderr
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    landed = date.today().isoformat()
+    assert manifest["statbank_stale_tables"] == {"09588": landed}
+    for page in ("index.html", "bodo.html"):
+        text = (report / page).read_text(encoding="utf-8")
+        assert "Tabell 09588 kunne ikke hentes fra SSBs statistikkbank" in text
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        live_loads = con.execute(
+            "select count(distinct table_id) from raw._loads where file_name like '_____-%.json'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert live_loads == 9  # every table but 09588 came from the API
