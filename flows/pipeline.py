@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from flows.errors import BymonitorError
 from flows.gate import (
@@ -38,16 +41,63 @@ def sample_statbank_files(settings: Settings) -> list[Path]:
 
 
 WAVE_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+PEOPLE_SOURCES = ("survey", "interviews")
+
+
+@dataclass(frozen=True)
+class PeopleFile:
+    path: Path
+    wave: int
+    sheet: str | None = None
 
 
 def sample_files(settings: Settings, source: str) -> list[tuple[Path, int]]:
     """The embedded survey or interview files with their wave (the year in the file name)."""
+    return [(f.path, f.wave) for f in _files_with_waves(settings.sample_dir, source)]
+
+
+def _files_with_waves(folder: Path, source: str) -> list[PeopleFile]:
     found = []
-    for path in sorted((settings.sample_dir / source).glob("*")):
+    for path in sorted((folder / source).glob("*")):
         match = WAVE_IN_NAME.search(path.stem)
         if path.suffix.lower() in (".csv", ".xlsx") and match:
-            found.append((path, int(match.group(1))))
+            found.append(PeopleFile(path, int(match.group(1))))
     return found
+
+
+def input_files(settings: Settings, source: str) -> list[PeopleFile]:
+    """The county's survey or interview files for a live run, from BYMONITOR_INPUT_DIR.
+
+    Layout: `survey/` and `interviews/`, each file with its wave (year) in its name; or a
+    `manifest.yml` beside them (`survey: [{file: svar.xlsx, wave: 2026, sheet: Svar}]`), which
+    then decides. The embedded sample is refused: a live run publishes real inputs only.
+    """
+    folder = settings.input_dir
+    if folder is None:
+        return []
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise BymonitorError(f"BYMONITOR_INPUT_DIR {folder} is not a folder")
+    if folder.is_relative_to(
+        settings.sample_dir.resolve()
+    ) or settings.sample_dir.resolve().is_relative_to(folder):
+        raise BymonitorError(
+            f"BYMONITOR_INPUT_DIR {folder} holds the embedded sample: a live run reads the "
+            "county's own survey and interview files, never the invented sample"
+        )
+    manifest = folder / "manifest.yml"
+    if not manifest.exists():
+        return _files_with_waves(folder, source)
+    entries = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get(source) or []
+    files = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or "file" not in entry or "wave" not in entry:
+            raise BymonitorError(f"{manifest}: {source} entry {number} needs `file` and `wave`")
+        path = folder / source / str(entry["file"])
+        if not path.exists():
+            raise BymonitorError(f"{manifest}: {source} entry {number}: no file {path}")
+        files.append(PeopleFile(path, int(entry["wave"]), entry.get("sheet")))
+    return files
 
 
 def _ingest_people(settings: Settings, loader, paths: Iterable[Path], wave: int, sheet: str | None):
@@ -73,10 +123,21 @@ def ingest_interviews(
 
 def ingest_sample_people(settings: Settings, source: str) -> list[LoadResult]:
     """Load the embedded survey or interview files, each with the wave its name gives."""
+    return _ingest_people_files(settings, source, _files_with_waves(settings.sample_dir, source))
+
+
+def ingest_input_people(settings: Settings, source: str) -> list[LoadResult]:
+    """Load the county's survey or interview files of BYMONITOR_INPUT_DIR (live runs)."""
+    return _ingest_people_files(settings, source, input_files(settings, source))
+
+
+def _ingest_people_files(
+    settings: Settings, source: str, files: list[PeopleFile]
+) -> list[LoadResult]:
     loader = ingest_survey if source == "survey" else ingest_interviews
     results = []
-    for path, wave in sample_files(settings, source):
-        results.extend(loader(settings, [path], wave))
+    for file in files:
+        results.extend(loader(settings, [file.path], file.wave, file.sheet))
     return results
 
 

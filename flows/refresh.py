@@ -89,10 +89,20 @@ def fetch_statbank_task(settings: Settings) -> LiveFetch:
 
 
 @task(name="ingest-survey-and-interviews", cache_policy=NO_CACHE)
-def ingest_people_task(settings: Settings) -> list[LoadResult]:
+def ingest_people_task(settings: Settings, live: bool = False) -> list[LoadResult]:
+    """The sample run reads the embedded (invented) survey and interviews; a live run reads the
+    county's files from BYMONITOR_INPUT_DIR and never the sample."""
     results = []
-    for source in ("survey", "interviews"):
-        results.extend(_logged(pipeline.ingest_sample_people(settings, source)))
+    for source in pipeline.PEOPLE_SOURCES:
+        if live:
+            results.extend(_logged(pipeline.ingest_input_people(settings, source)))
+        else:
+            results.extend(_logged(pipeline.ingest_sample_people(settings, source)))
+    if live and settings.input_dir is None:
+        log.warning(
+            "no BYMONITOR_INPUT_DIR: no new survey or interviews; the report shows the latest "
+            "wave loaded before, and says which wave that is"
+        )
     return results
 
 
@@ -138,7 +148,7 @@ def ingest_all(settings: Settings, live: bool, allow_stale: bool) -> Ingested:
         results = fetched.loads
     else:
         results = ingest_statbank_files_task(settings)
-    results = results + ingest_people_task(settings)
+    results = results + ingest_people_task(settings, live)
     new = [r for r in results if not r.skipped]
     return Ingested(
         files=len(results),

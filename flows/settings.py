@@ -30,7 +30,13 @@ class Settings(BaseSettings):
     )
     sample_dir: Path = Field(
         default=REPO_ROOT / "data" / "sample",
-        description="The embedded input files that `bymonitor run` ingests by default.",
+        description="The embedded input files that the sample run (`bymonitor run`) ingests.",
+    )
+    input_dir: Path | None = Field(
+        default=None,
+        description="The county's survey and interview files for live runs (`run --live`): "
+        "survey/ and interviews/ with the wave in each file name, or a manifest.yml. Never the "
+        "embedded sample.",
     )
     history_years: int = Field(
         default=10,

@@ -197,13 +197,23 @@ def test_live_refresh_checks_the_catalogue_first_and_one_failed_table_falls_back
     server = FakeStatBank(SAMPLE_DIR, rate_limit=None).start()
     problem = b'{"type":"Parameter error","title":"Non-existent value","status":400}'
     server.script("09588", Scripted(400, problem, endpoint="data"))
+    opened = tmp_path / "opened.log"
+    audit = {  # every process of the run records what it opens under data/sample
+        "PYTHONPATH": str(REPO_ROOT / "tests" / "data" / "open_audit"),
+        "BYMONITOR_TEST_WATCH": str(REPO_ROOT / "data" / "sample"),
+        "BYMONITOR_TEST_OPEN_LOG": str(opened),
+    }
     try:
         partial = run_cli(
-            home, "run", "--live", env={**env, "BYMONITOR_STATBANK_URL": server.base_url}
+            home, "run", "--live", env={**env, **audit, "BYMONITOR_STATBANK_URL": server.base_url}
         )
     finally:
         server.stop()
     assert partial.returncode == 0, partial.stdout + partial.stderr
+    assert not opened.exists(), opened.read_text(encoding="utf-8")  # a live run never reads it
+    control = run_cli(tmp_path / "control", "ingest", "sample", env=audit)  # the watch works
+    assert control.returncode == 0 and "survey" in opened.read_text(encoding="utf-8")
+    assert "no BYMONITOR_INPUT_DIR" in partial.stderr
     assert "table 09588 could not be fetched" in partial.stderr
     assert "Non-existent value" in partial.stderr
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
