@@ -55,6 +55,10 @@ create table if not exists raw._loads (
     loaded_at     timestamptz not null,
     value_origin  varchar  -- official, synthetic (sample) or official_totals (old), NULL if unsaid
 );
+create table if not exists raw.statbank_vintages (
+    load_id  varchar primary key,   -- a StatBank load whose answer carried SSB's `updated`
+    updated  varchar not null       -- ISO time stamp: a later load may not be older than this
+);
 create table if not exists raw._rejects (
     load_id     varchar not null,
     source      varchar not null,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import product
@@ -14,6 +15,7 @@ from typing import Any
 from flows.errors import BymonitorError
 
 TABLE_ID_IN_LABEL = re.compile(r"^\s*(\d{5})\s*:")
+MAX_ABS_VALUE = 1e12  # no StatBank count or rate bymonitor reads comes near this
 
 
 class JsonStatError(BymonitorError, ValueError):
@@ -51,6 +53,7 @@ class Dataset:
     values: list[float | None]
     statuses: list[str | None]
     extension: dict[str, Any]
+    updated: str | None = None
 
     def role(self, name: str) -> str | None:
         """The dimension id that has this role (time, geo, metric), if the document says so."""
@@ -129,6 +132,7 @@ def parse(document: Any, source: str = "<document>") -> Dataset:
         values=values,
         statuses=statuses,
         extension=document.get("extension") if isinstance(document.get("extension"), dict) else {},
+        updated=str(document["updated"]) if document.get("updated") else None,
     )
 
 
@@ -151,6 +155,11 @@ def _dimension(source: str, dim_id: str, dims_doc: dict, size: int) -> Dimension
             codes[position] = str(code)
     else:
         raise JsonStatError(source, f"dimension {dim_id!r}: index must be a list or an object")
+    repeated = sorted(c for c, n in Counter(codes).items() if n > 1)
+    if repeated:
+        raise JsonStatError(
+            source, f"dimension {dim_id!r} lists {', '.join(repeated)} more than once"
+        )
     if len(codes) != size:
         raise JsonStatError(
             source, f"dimension {dim_id!r} has {len(codes)} categories but size says {size}"
@@ -176,6 +185,13 @@ def _values(source: str, raw: Any, total: int) -> list[float | None]:
             continue
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise JsonStatError(source, f"value {position} is not a number: {value!r}")
+        if not math.isfinite(value) or abs(value) > MAX_ABS_VALUE:
+            shown = "NaN" if value != value else repr(value)
+            raise JsonStatError(
+                source,
+                f"value {position} is {shown}: StatBank's figures are finite numbers "
+                f"(at most {MAX_ABS_VALUE:.0e} in size); nothing was loaded",
+            )
         values[position] = float(value)
     return values
 

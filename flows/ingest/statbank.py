@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from datetime import date
 from itertools import product
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from flows.ingest.landing import LoadResult, land, previous_load, record_load, s
 
 SOURCE = "statbank"
 REGION_DIM, TIME_DIM, CONTENTS_DIM = "Region", "Tid", "ContentsCode"
+REGION_CODE = re.compile(r"^([KF][-_.]?)?(\d{2}|\d{4})$")
+YEAR = re.compile(r"^\d{4}$")
 
 
 def cells_frame(dataset: jsonstat.Dataset, table_id: str, load_id: str) -> pd.DataFrame:
@@ -62,6 +66,78 @@ def cells_frame(dataset: jsonstat.Dataset, table_id: str, load_id: str) -> pd.Da
     )
 
 
+def normalised_region(code: str) -> tuple[str, str] | None:
+    """(level, code) of a StatBank region code however its codelist writes it: `K-1804`,
+    `K_1804`, `K.1804` and `1804` are one municipality; `F-18`, `18` one county; `0` Norway."""
+    if code == "0":
+        return ("country", "0")
+    match = REGION_CODE.match(code)
+    if not match:
+        return None
+    return ("county" if len(match.group(2)) == 2 else "municipality", match.group(2))
+
+
+def check_codes(dataset: jsonstat.Dataset, today: date) -> None:
+    """Refuse what would be summed or misread: region codes that are one code written twice
+    (`K-1804` and `1804`), periods that are not years, and years after today."""
+    region = dataset.role("geo") or REGION_DIM
+    time = dataset.role("time") or TIME_DIM
+    for dimension in dataset.dimensions:
+        if dimension.id == region:
+            seen: dict[tuple[str, str], str] = {}
+            for code in dimension.codes:
+                key = normalised_region(code)
+                if key and key in seen:
+                    raise jsonstat.JsonStatError(
+                        dataset.source,
+                        f"region codes {seen[key]} and {code} are the same {key[0]} {key[1]}: "
+                        "its figures would be counted twice; nothing was loaded",
+                    )
+                if key:
+                    seen[key] = code
+        if dimension.id == time:
+            not_years = [c for c in dimension.codes if not YEAR.match(c)]
+            if not_years:
+                raise jsonstat.JsonStatError(
+                    dataset.source,
+                    f"{time} holds {', '.join(not_years[:3])}: bymonitor's tables are yearly and "
+                    "each period must be a year (a monthly or quarterly table is not one of them)",
+                )
+            future = [c for c in dimension.codes if int(c) > today.year]
+            if future:
+                raise jsonstat.JsonStatError(
+                    dataset.source,
+                    f"figures for {', '.join(future)}, a year after today ({today.isoformat()}): "
+                    "not a StatBank answer; nothing was loaded",
+                )
+
+
+def vintage(dataset: jsonstat.Dataset) -> str | None:
+    """SSB's `updated` stamp of the answer (ISO), if it has one."""
+    updated = dataset.updated
+    return updated if isinstance(updated, str) and updated.strip() else None
+
+
+def check_vintage(
+    con: duckdb.DuckDBPyConnection, dataset: jsonstat.Dataset, table: str, updated: str | None
+) -> None:
+    """An older vintage loaded after a newer one would silently win: refuse it."""
+    if not updated:
+        return
+    newest = con.execute(
+        "select max(v.updated), arg_max(l.file_name, v.updated) from raw.statbank_vintages v "
+        "join raw._loads l using (load_id) where l.table_id = ?",
+        [table],
+    ).fetchone()
+    if newest and newest[0] and newest[0] > updated:
+        raise jsonstat.JsonStatError(
+            dataset.source,
+            f"an older vintage of table {table} (updated {updated}) than the one already loaded "
+            f"from {newest[1]} (updated {newest[0]}): it would replace newer figures. Unload the "
+            "newer load first (`bymonitor unload`) if going back is what you want",
+        )
+
+
 def resolve_table_id(dataset: jsonstat.Dataset, given: str | None) -> str:
     if given and dataset.table_id and given != dataset.table_id:
         raise jsonstat.JsonStatError(
@@ -77,7 +153,11 @@ def resolve_table_id(dataset: jsonstat.Dataset, given: str | None) -> str:
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, landing_dir: Path, table_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    landing_dir: Path,
+    table_id: str | None = None,
+    today: date | None = None,
 ) -> LoadResult:
     """Load one JSON-stat2 file in one transaction; a file loaded before is a no-op."""
     sha = sha256_of(path)
@@ -86,6 +166,9 @@ def load_file(
         return LoadResult(path.name, earlier, sha, 0, 0, skipped=True)
     dataset = jsonstat.read_file(path)
     table = resolve_table_id(dataset, table_id)
+    check_codes(dataset, today or date.today())
+    updated = vintage(dataset)
+    check_vintage(con, dataset, table, updated)
     load_id = f"{SOURCE}-{table}-{sha[:12]}"
     frame = cells_frame(dataset, table, load_id)
     landed = land(path, sha, landing_dir, SOURCE)
@@ -110,6 +193,8 @@ def load_file(
             rows_rejected=0,
             value_origin=(dataset.extension.get("bymonitor") or {}).get("values"),
         )
+        if updated:
+            con.execute("insert into raw.statbank_vintages values (?, ?)", [load_id, updated])
         con.commit()
     except BaseException:
         con.rollback()

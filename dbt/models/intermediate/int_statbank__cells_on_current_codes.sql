@@ -1,6 +1,8 @@
 -- Every StatBank cell on today's municipality codes, one row per table, region, year, contents
 -- code and other dimensions.
--- * A cell loaded more than once (a newer file of the same table) counts once: the latest load.
+-- * A cell loaded more than once (a newer file of the same table) counts once: the latest load,
+--   after region codes are normalised (K-1804, K_1804 and 1804 are one cell; a file written with
+--   other codes replaces, never adds to, the earlier one). Older vintages are refused at ingest.
 -- * Cells marked "." (cannot occur: a code not valid that year) are dropped.
 -- * Retired codes that merged wholly into a current one are summed into it; codes whose
 --   territory was split stay under their own code (no comparable series).
@@ -9,7 +11,7 @@
 with latest as (
     select * from {{ ref('stg_statbank__cells') }}
     qualify row_number() over (
-        partition by table_id, ssb_region_code, time_code, contents_code, dims
+        partition by table_id, region_level, region_id, time_code, contents_code, dims
         order by loaded_at desc, load_id desc
     ) = 1
 ),
