@@ -19,6 +19,7 @@ SECTIONS = [
     ("Faults injected into real runs", ["e2e/test_faults.py", "integration/test_one_writer.py",
                                         "e2e/test_orchestration.py"]),
     ("StatBank's API misbehaving (local stand-in)", ["integration/test_statbank_api.py"]),
+    ("StatBank files re-coded, revised or impossible", ["integration/test_statbank_versions.py"]),
     ("Privacy and security", ["e2e/test_privacy.py", "unit/test_downloads.py"]),
 ]  # fmt: skip
 
