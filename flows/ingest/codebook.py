@@ -105,9 +105,12 @@ class Column:
             return f"{number:g}", None
         if kind == "date":
             try:
-                return _parse_date(text).isoformat(), None
+                day = _parse_date(text)
             except ValueError:
                 return None, f"{text!r} is not a date (use 2024-03-15 or 15.03.2024)"
+            if day.year != wave:
+                return None, f"{text!r} is outside wave {wave} (a wave's dates are in its year)"
+            return day.isoformat(), None
         if kind == "list":
             assert self.scale is not None
             codes, unknown = [], []

@@ -67,9 +67,15 @@ def outputs() -> dict[str, str]:
 def home(tmp_path_factory, outputs) -> Path:
     home = tmp_path_factory.mktemp("privacy")
     settings = Settings(home=home, pseudonym_key=KEY)
+    inputs = tmp_path_factory.mktemp("privacy-inputs")
     for wave, case in enumerate(PEOPLE_CASES, start=2001):
+        path = BAD_DIR / case.file
+        if case.source == "interviews":  # an interview of a wave is dated in that year
+            dated = re.sub(rb"(\d\d\.\d\d\.)2024", rb"\g<1>%d" % wave, path.read_bytes())
+            path = inputs / path.name
+            path.write_bytes(dated)
         loader = pipeline.ingest_survey if case.source == "survey" else pipeline.ingest_interviews
-        loader(settings, [BAD_DIR / case.file], wave)
+        loader(settings, [path], wave)
     completed = run_cli(home, "run", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     outputs["run"] = completed.stdout + completed.stderr

@@ -302,6 +302,9 @@ def interview_cases() -> dict[str, bytes]:
         "iv_negative_duration.csv": csv_bytes(
             [*good, interview(4, duration_min="-30")], INTERVIEW_HEADER, ","
         ),
+        "iv_date_outside_wave.csv": csv_bytes(
+            [*good, interview(4, date="12.05.2019")], INTERVIEW_HEADER, ","
+        ),
     }
 
 
