@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -23,7 +24,8 @@ class Table:
 
 
 def read_table(path: Path, sheet: str | None = None) -> Table:
-    """CSV (comma, semicolon or tab; UTF-8 with or without BOM, or Windows-1252) or XLSX."""
+    """CSV (comma, semicolon or tab; UTF-8 with or without BOM, Windows-1252, or UTF-16 with
+    its BOM) or XLSX."""
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if not path.is_file():
@@ -40,16 +42,7 @@ def _read_csv(path: Path) -> Table:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if b"\x00" in raw[:4096]:
-        raise InputFileError(f"{path}: not a text file (binary content); expected CSV or XLSX")
-    for encoding in ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # cp1252 decodes almost anything; this is for the few bytes it does not
-        raise InputFileError(f"{path}: neither UTF-8 nor Windows-1252 text")
+    text = _decode(path, raw)
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
@@ -59,6 +52,48 @@ def _read_csv(path: Path) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = list(reader)
     return _table(str(path), records)
+
+
+SAVE_AS_UTF8 = "save it as UTF-8 (in Excel: CSV UTF-8)"
+
+
+def _decode(path: Path, raw: bytes) -> str:
+    """UTF-8 (with or without BOM), Windows-1252, or UTF-16 with its byte-order mark (Excel's
+    "Unicode text"); UTF-16 without the mark and UTF-32 are refused with what to do instead."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise InputFileError(f"{path}: UTF-32 text, which bymonitor does not read: {SAVE_AS_UTF8}")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputFileError(
+                f"{path}: marked as UTF-16 text but not valid UTF-16: {SAVE_AS_UTF8}"
+            ) from None
+    head = raw[:4096]
+    if b"\x00" in head:
+        if _utf16_without_mark(head):
+            raise InputFileError(
+                f"{path}: UTF-16 text without a byte-order mark, which cannot be read safely: "
+                f"{SAVE_AS_UTF8}"
+            )
+        raise InputFileError(f"{path}: not a text file (binary content); expected CSV or XLSX")
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # cp1252 decodes almost anything; this is for the few bytes it does not
+    raise InputFileError(f"{path}: neither UTF-8 nor Windows-1252 text")
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """Latin text in UTF-16 has a zero byte in every other position (odd ones for little-endian,
+    even ones for big-endian) and almost none in the others."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return False
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(zeros_even, zeros_odd) > 0.6 and min(zeros_even, zeros_odd) < 0.05
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> Table:

@@ -33,11 +33,11 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return [dict(zip(values[0], r, strict=True)) for r in values[1:]]
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig")
     except UnicodeDecodeError:
         text = raw.decode("cp1252")
     header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    delimiter = max(";,\t", key=header.count)
     return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
 
 

@@ -251,6 +251,10 @@ def survey_cases() -> dict[str, bytes]:
         "sv_windows1252.csv": csv_bytes([*good, respondent(4, "Brønnøysund")], encoding="cp1252"),
         "sv_bom_comma.csv": csv_bytes(good, delimiter=",", encoding="utf-8-sig"),
         "sv_windows1252_unknown_bytes.csv": csv_bytes(good).replace(b"Bod\xc3\xb8", b"Bod\x81\x8d"),
+        "sv_utf16_unicode_text.csv": csv_bytes(
+            [*good, respondent(4, "Tromsø")], delimiter="\t", encoding="utf-16"
+        ),
+        "sv_utf16_without_bom.csv": csv_bytes(good, encoding="utf-16-le"),
     }
 
 
