@@ -1,6 +1,7 @@
 {#-
   One base measure from StatBank cells: the sum over the cells a filter picks, per region and
-  year, with the worst status among them. A sum is a figure only if every part is one.
+  year, with the worst status and the weakest origin among them. A sum is a figure only if
+  every part is one.
 -#}
 {% macro measure(name, table_id, contents_code, condition="true") %}
 select
@@ -13,7 +14,8 @@ select
         when bool_or(value_status = 'series_break') then 'series_break'
         when bool_or(ssb_status like '%:%') then 'suppressed'
         when count(value) < count(*) then 'missing_at_source'
-    end as status
+    end as status,
+    {{ weakest_origin_agg('origin') }} as origin
 from cells
 where table_id = '{{ table_id }}'
   and contents_code = '{{ contents_code }}'

@@ -1,8 +1,14 @@
 {#-
   One indicator row per geography and year: value = numerator / denominator * scale, with the
-  numerator and denominator kept, and a status that says why the value is missing.
+  numerator and denominator kept, a status that says why the value is missing, and the weakest
+  origin of its measures (by default the origin columns beside the two status columns, e.g.
+  births_origin for births_status; `origins` names them where that does not fit).
 -#}
-{% macro ratio_indicator(indicator_id, numerator, denominator, scale=1, num_status=none, den_status=none) %}
+{% macro ratio_indicator(indicator_id, numerator, denominator, scale=1, num_status=none, den_status=none, origins=none) %}
+{%- if origins is none -%}
+{%- set origins = [] -%}
+{%- for status in [num_status, den_status] if status %}{% do origins.append(status | replace('_status', '_origin')) %}{% endfor -%}
+{%- endif %}
 select
     geo_level,
     geo_code,
@@ -13,7 +19,8 @@ select
     ({{ denominator }})::double as denominator,
     coalesce({{ num_status or 'null' }}, {{ den_status or 'null' }},
         case when ({{ numerator }}) is null or ({{ denominator }}) is null then 'missing_at_source' end
-    ) as status
+    ) as status,
+    {{ weakest_origin(origins) }} as origin
 from wide
 {% endmacro %}
 
@@ -26,6 +33,7 @@ select
     {{ measure }}::double as value,
     {{ measure }}::double as numerator,
     null::double as denominator,
-    coalesce({{ measure }}_status, case when {{ measure }} is null then 'missing_at_source' end) as status
+    coalesce({{ measure }}_status, case when {{ measure }} is null then 'missing_at_source' end) as status,
+    {{ measure }}_origin as origin
 from wide
 {% endmacro %}

@@ -180,6 +180,36 @@ def test_no_mart_holds_a_pseudonym_or_personal_key(warehouse):
     assert not [c for t, c in columns if c.endswith("_key") or "respondent" in c or "email" in c]
 
 
+def test_every_value_says_whose_it_is_and_derived_values_take_the_weakest_origin(warehouse):
+    _, con = warehouse
+    origins = dict(con.execute(
+        "select indicator_id, string_agg(distinct origin, ',' order by origin) "
+        "from marts.fct_indicator_values where value is not null group by indicator_id"
+    ).fetchall())  # fmt: skip
+    assert all(origins.values())
+    # 07459 is SSB's: the population and everything computed from it alone are official
+    for official in ("population", "share_age_67_plus", "population_change_10y_pct",
+                     "share_of_county_population", "county_concentration_index"):  # fmt: skip
+        assert origins[official] == "official", official
+    # a rate with a sample numerator over SSB's population is sample values
+    for sample in ("births_per_1000", "net_domestic_migration_per_1000", "job_coverage_ratio",
+                   "job_share__86-88", "attractiveness_residual", "vekstkraft_index",
+                   "survey_mean_agreement__arena_cross_sector"):  # fmt: skip
+        assert origins[sample] == "sample", sample
+    assert one(con, "select count(*) from marts.town_population where origin <> 'official'") == (0,)
+    interviews = "select string_agg(distinct origin, ',') from marts.interview_coverage"
+    assert one(con, interviews) == ("sample",)
+    # the sample's survey and interview files are invented: their loads say so
+    loads = con.execute(
+        "select source, table_id, origin, is_used from marts.source_loads order by 1, 2"
+    ).fetchall()
+    assert ("statbank", "07459", "official", True) in loads
+    assert {(source, origin) for source, _, origin, _ in loads if source != "statbank"} == {
+        ("interviews", "sample"),
+        ("survey", "sample"),
+    }
+
+
 def test_dbt_docs_generate_works(warehouse):
     settings, _ = warehouse
     run_dbt(settings, "docs", "generate")

@@ -5,10 +5,11 @@
 -- For each year, y is regressed on x across all municipalities in the data with both values;
 -- the residual (percentage points) is the municipality's attractiveness that year.
 with measures as (
-    select region_id as municipality_code, year, measure, value
+    select region_id as municipality_code, year, measure, value, origin
     from {{ ref('int_statbank__measures') }}
     where region_level = 'municipality'
       and region_id in (select municipality_code from {{ ref('nordland_municipalities') }})
+      and measure in ('net_domestic_migration', 'population', 'jobs')
 ),
 
 wide as (
@@ -63,6 +64,15 @@ fits as (
     from observations
     group by year
     having count(*) >= 3
+),
+
+fit_origins as (
+    -- every municipality's figures over the four years feed the fit, so every residual that
+    -- year takes the weakest origin among them
+    select fits.year, {{ weakest_origin_agg('measures.origin') }} as origin
+    from fits
+    inner join measures on measures.year between fits.year - 3 and fits.year
+    group by fits.year
 )
 
 -- rounded to 6 decimals: far below what is shown, and free of floating-point noise
@@ -79,6 +89,8 @@ select
     ) as attractiveness_residual,
     fits.slope,
     fits.intercept,
-    fits.municipalities
+    fits.municipalities,
+    fit_origins.origin
 from observations
 inner join fits using (year)
+inner join fit_origins using (year)

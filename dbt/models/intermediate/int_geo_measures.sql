@@ -24,6 +24,7 @@ from_members as (
             when bool_or(measures.status is not null) or count(measures.value) < count(*)
                 then 'missing_at_source'
         end as status,
+        {{ weakest_origin_agg('measures.origin') }} as origin,
         count(*) as member_count
     from members
     inner join measures
@@ -48,19 +49,20 @@ complete as (
         case
             when from_members.member_count < expected_members.expected then 'missing_at_source'
             else from_members.status
-        end as status
+        end as status,
+        from_members.origin
     from from_members
     inner join expected_members using (geo_level, geo_code)
 ),
 
 county_from_statbank as (
-    select 'county' as geo_level, region_id as geo_code, year, measure, value, status
+    select 'county' as geo_level, region_id as geo_code, year, measure, value, status, origin
     from measures
     where region_level = 'county' and region_id = '18'
 ),
 
 country as (
-    select 'country' as geo_level, 'NO' as geo_code, year, measure, value, status
+    select 'country' as geo_level, 'NO' as geo_code, year, measure, value, status, origin
     from measures
     where region_level = 'country'
 )

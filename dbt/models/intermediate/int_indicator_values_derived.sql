@@ -6,11 +6,11 @@ with statbank as (
 ),
 
 county as (
-    select year, value as population, status from statbank where geo_level = 'county'
+    select year, value as population, status, origin from statbank where geo_level = 'county'
 ),
 
 municipal_population as (
-    select region_id as municipality_code, year, value, status
+    select region_id as municipality_code, year, value, status, origin
     from {{ ref('int_statbank__measures') }}
     where measure = 'population'
       and region_level = 'municipality'
@@ -22,12 +22,14 @@ hhi as (
         year,
         case when bool_and(value is not null) then sum(share * share) end as value,
         case when bool_or(status = 'series_break') then 'series_break'
-             when bool_or(value is null) then 'missing_at_source' end as status
+             when bool_or(value is null) then 'missing_at_source' end as status,
+        {{ weakest_origin_agg('origin') }} as origin
     from (
         select
             year,
             value,
             status,
+            origin,
             100.0 * value / sum(value) over (partition by year) as share
         from municipal_population
     )
@@ -44,7 +46,8 @@ select
     county.population as denominator,
     coalesce(statbank.status, county.status,
         case when statbank.value is null or county.population is null then 'missing_at_source' end)
-        as status
+        as status,
+    {{ weakest_origin(['statbank.origin', 'county.origin']) }} as origin
 from statbank
 inner join county using (year)
 where statbank.geo_level in ('town', 'region')
@@ -57,14 +60,16 @@ select
     towns.population,
     county.population,
     coalesce(towns.status, county.status,
-        case when towns.population is null or county.population is null then 'missing_at_source' end)
+        case when towns.population is null or county.population is null then 'missing_at_source' end),
+    {{ weakest_origin(['towns.origin', 'county.origin']) }}
 from county
 inner join (
     select
         year,
         case when count(value) = count(*) then sum(value) end as population,
         case when bool_or(status = 'series_break') then 'series_break'
-             when bool_or(status is not null) then 'missing_at_source' end as status
+             when bool_or(status is not null) then 'missing_at_source' end as status,
+        {{ weakest_origin_agg('origin') }} as origin
     from statbank
     where geo_level = 'town'
     group by year
@@ -78,14 +83,15 @@ select
     bodo.value,
     county.population,
     coalesce(bodo.status, county.status,
-        case when bodo.value is null or county.population is null then 'missing_at_source' end)
+        case when bodo.value is null or county.population is null then 'missing_at_source' end),
+    {{ weakest_origin(['bodo.origin', 'county.origin']) }}
 from county
 inner join statbank as bodo
     on bodo.geo_level = 'town' and bodo.geo_code = 'bodo' and bodo.year = county.year
 
 union all
 
-select 'county', '18', year, 'county_concentration_index', value, null, null, status
+select 'county', '18', year, 'county_concentration_index', value, null, null, status, origin
 from hhi
 
 union all
@@ -103,7 +109,9 @@ select
         -- the three-year window reaches back before the municipality's present borders
         when breaks.first_comparable_year > population.year - 3 then 'series_break'
         else 'missing_at_source'
-    end
+    end,
+    -- a missing residual says nothing beyond the population it would be for
+    coalesce(attractiveness.origin, population.origin)
 from statbank as population
 inner join {{ ref('towns') }} as towns on population.geo_code = towns.town_id
 left join {{ ref('int_attractiveness') }} as attractiveness

@@ -2,7 +2,8 @@
 -- value of the latest year from the year less the indicator's publishing lag (the largest
 -- lag_years of its source tables in the catalogue) to the year itself. A table published with
 -- a lag (09588, 13470, 09429, 08316, ...) has no figure yet for the report year; its latest
--- figure counts instead, and `value_year` says which year that is (NULL: no figure).
+-- figure counts instead, and `value_year` says which year that is (NULL: no figure); `origin`
+-- is that figure's.
 with lags as (
     select
         indicators.indicator_id,
@@ -18,7 +19,7 @@ with lags as (
 ),
 
 figures as (
-    select geo_level, geo_code, year, indicator_id, value
+    select geo_level, geo_code, year, indicator_id, value, origin
     from {{ ref('int_indicator_values') }}
     where value is not null
 )
@@ -29,7 +30,8 @@ select
     base.year,
     base.indicator_id,
     arg_max(figures.value, figures.year) as value,
-    max(figures.year) as value_year
+    max(figures.year) as value_year,
+    coalesce(arg_max(figures.origin, figures.year), any_value(base.origin)) as origin
 from {{ ref('int_indicator_values') }} as base
 inner join lags using (indicator_id)
 left join figures

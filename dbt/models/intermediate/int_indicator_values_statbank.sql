@@ -1,6 +1,7 @@
 -- Indicators from the statistics for every geography and year: ratios of summed measures,
--- changes over 1, 5 and 10 years, each with its numerator, denominator and a status that says
--- why a value is missing (series_break, suppressed, missing_at_source).
+-- changes over 1, 5 and 10 years, each with its numerator, denominator, a status that says
+-- why a value is missing (series_break, suppressed, missing_at_source) and the weakest origin of
+-- the measures it is computed from.
 {%- set measures = ['population', 'pop_0_19', 'pop_20_66', 'pop_67_plus', 'pop_80_plus',
     'women_20_44', 'men_20_44', 'births', 'deaths', 'net_domestic_migration', 'net_immigration',
     'immigrants', 'jobs', 'private_sector_jobs', 'sector_jobs', 'employed_residents',
@@ -31,7 +32,8 @@ pivoted as (
         spine.year,
         {%- for m in measures %}
         max(case when measures.measure = '{{ m }}' then measures.value end) as {{ m }},
-        max(case when measures.measure = '{{ m }}' then measures.status end) as {{ m }}_status{{ ',' if not loop.last }}
+        max(case when measures.measure = '{{ m }}' then measures.status end) as {{ m }}_status,
+        max(case when measures.measure = '{{ m }}' then measures.origin end) as {{ m }}_origin{{ ',' if not loop.last }}
         {%- endfor %}
     from spine
     left join measures
@@ -46,12 +48,16 @@ wide as (
         *,
         lag(population, 1) over by_geo as population_1y_ago,
         lag(population_status, 1) over by_geo as population_1y_ago_status,
+        lag(population_origin, 1) over by_geo as population_1y_ago_origin,
         lag(population, 10) over by_geo as population_10y_ago,
         lag(population_status, 10) over by_geo as population_10y_ago_status,
+        lag(population_origin, 10) over by_geo as population_10y_ago_origin,
         lag(jobs, 1) over by_geo as jobs_1y_ago,
         lag(jobs_status, 1) over by_geo as jobs_1y_ago_status,
+        lag(jobs_origin, 1) over by_geo as jobs_1y_ago_origin,
         lag(jobs, 5) over by_geo as jobs_5y_ago,
-        lag(jobs_status, 5) over by_geo as jobs_5y_ago_status
+        lag(jobs_status, 5) over by_geo as jobs_5y_ago_status,
+        lag(jobs_origin, 5) over by_geo as jobs_5y_ago_origin
     from pivoted
     window by_geo as (partition by geo_level, geo_code order by year)
 )
@@ -76,7 +82,7 @@ union all
 union all
 {{ ratio_indicator('deaths_per_1000', 'deaths', 'population', 1000, 'deaths_status', 'population_status') }}
 union all
-{{ ratio_indicator('natural_growth_per_1000', 'births - deaths', 'population', 1000, 'coalesce(births_status, deaths_status)', 'population_status') }}
+{{ ratio_indicator('natural_growth_per_1000', 'births - deaths', 'population', 1000, 'coalesce(births_status, deaths_status)', 'population_status', ['births_origin', 'deaths_origin', 'population_origin']) }}
 union all
 {{ ratio_indicator('net_domestic_migration_per_1000', 'net_domestic_migration', 'population', 1000, 'net_domestic_migration_status', 'population_status') }}
 union all

@@ -2,7 +2,7 @@
 -- with the industry's share of all jobs there; summed from municipalities like every measure.
 with cells as (
     select region_level, region_id, year, dims->>'NACE2007' as nace_code, value, value_status,
-           ssb_status
+           ssb_status, origin
     from {{ ref('int_statbank__cells_on_current_codes') }}
     where table_id = '13470' and contents_code = 'SysselsatteArb'
 ),
@@ -27,7 +27,8 @@ by_geo as (
             when bool_or(cells.value_status = 'series_break') then 'series_break'
             when count(cells.value) < count(*) or count(*) < max(expected.members)
                 then 'missing_at_source'
-        end as status
+        end as status,
+        {{ weakest_origin_agg('cells.origin') }} as origin
     from members
     inner join expected using (geo_level, geo_code)
     inner join cells
@@ -42,7 +43,8 @@ by_geo as (
         year,
         nace_code,
         value,
-        case when value is null then 'missing_at_source' end
+        case when value is null then 'missing_at_source' end,
+        origin
     from cells
     where region_level in ('county', 'country') and (region_level = 'country' or region_id = '18')
 )
@@ -55,5 +57,7 @@ select
     100.0 * jobs / sum(jobs) over (partition by geo_level, geo_code, year) as value,
     jobs as numerator,
     sum(jobs) over (partition by geo_level, geo_code, year) as denominator,
-    status
+    status,
+    -- the share's denominator is every industry's jobs: the weakest origin among them
+    {{ origin_of_rank('max(' ~ origin_rank('origin') ~ ') over (partition by geo_level, geo_code, year)') }} as origin
 from by_geo

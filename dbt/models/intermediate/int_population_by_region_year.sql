@@ -12,7 +12,8 @@ select
         else 'missing'
     end as value_status,
     string_agg(distinct ssb_status, ',') as ssb_status,
-    string_agg(distinct load_ids, ',') as load_ids
+    string_agg(distinct load_ids, ',') as load_ids,
+    {{ weakest_origin_agg('origin') }} as origin
 from {{ ref('int_statbank__cells_on_current_codes') }}
 where table_id = '07459'
   and contents_code = 'Personer1'

@@ -8,6 +8,7 @@
 --   territory was split stay under their own code (no comparable series).
 -- * Years before a municipality's first comparable year are a series break: value NULL, never
 --   the 0 SSB's summed series deliver for them.
+-- * origin: official, estimate or sample (the weakest of the summed cells'; see macros/origin.sql).
 with latest as (
     select * from {{ ref('stg_statbank__cells') }}
     qualify row_number() over (
@@ -52,7 +53,7 @@ summed as (
         case when count(value) = count(*) then sum(value) end as value,
         string_agg(distinct ssb_status, ',') as ssb_status,
         string_agg(distinct load_id, ',') as load_ids,
-        max(value_origin) as value_origin
+        {{ weakest_origin_agg('origin') }} as origin
     from on_current_codes
     group by all
 )
@@ -73,7 +74,7 @@ select
     end as value_status,
     summed.ssb_status,
     summed.load_ids,
-    summed.value_origin
+    summed.origin
 from summed
 left join {{ ref('series_breaks') }} as breaks
     on summed.region_level = 'municipality'

@@ -5,10 +5,11 @@
 --    that lag (int_indicator_values_latest), as the report for the year shows it;
 -- 2. the index score is the weighted mean of the z-scores the town has (weights re-scaled to
 --    the indicators present; at least half the total weight must be present);
--- 3. the score is scaled 0-100 among the ten towns that year (lowest 0, highest 100) and ranked.
+-- 3. the score is scaled 0-100 among the ten towns that year (lowest 0, highest 100) and ranked;
+-- 4. its origin is the weakest of the figures of every town that year (official, estimate, sample).
 with values_ as (
     select indicators.geo_code as town_id, indicators.year, indicators.indicator_id, indicators.value,
-           weights.weight, catalogue.higher_is_better
+           indicators.origin, weights.weight, catalogue.higher_is_better
     from {{ ref('int_indicator_values_latest') }} as indicators
     inner join {{ ref('index_weights') }} as weights using (indicator_id)
     inner join {{ ref('indicators') }} as catalogue using (indicator_id)
@@ -30,7 +31,8 @@ scores as (
         year,
         sum(weight * z) / nullif(sum(case when z is not null then weight end), 0) as score,
         sum(case when z is not null then weight end) / sum(weight) as weight_covered,
-        count(z) as indicators_used
+        count(z) as indicators_used,
+        max(case when value is not null then {{ origin_rank('origin') }} end) as origin_rank
     from standardised
     group by town_id, year
 ),
@@ -52,6 +54,8 @@ select
         then rank() over (partition by year order by eligible_score desc nulls last) end as rank,
     weight_covered,
     indicators_used,
-    case when eligible_score is null then 'missing_at_source' end as status
+    case when eligible_score is null then 'missing_at_source' end as status,
+    -- each town's index depends on every town's figures that year: the weakest origin among them
+    {{ origin_of_rank('max(origin_rank) over by_year') }} as origin
 from eligible
 window by_year as (partition by year)

@@ -16,6 +16,7 @@ select
     round(100.0 * (population / lag(population, 10) over by_area - 1), 4) as change_10y_pct,
     value_status,
     ssb_status,
-    load_ids
+    load_ids,
+    origin
 from population
 window by_area as (partition by region_level, region_id order by year)

@@ -13,6 +13,14 @@ survey_measures as (
            'mean_score', 2, 1.0, 5.0
     union all
     select 'share_agree', 'likert5', 'Andel enige (4–5)', 'Share agreeing (4–5)', 'percent', 1, 0.0, 100.0
+),
+
+index_tables as (
+    -- the growth-potential index is made of the indicators in index_weights: their tables
+    select string_agg(distinct trim(source_table), ', ' order by trim(source_table)) as source_tables
+    from {{ ref('index_weights') }} as weights
+    inner join {{ ref('indicators') }} as indicators using (indicator_id)
+    cross join unnest(string_split(indicators.source_tables, ',')) as tables (source_table)
 )
 
 select
@@ -27,7 +35,8 @@ select
     cast(min_value as double precision) as min_value,
     cast(max_value as double precision) as max_value,
     cast(max_change_1y_pct as double precision) as max_change_1y_pct,
-    source_tables,
+    case when indicator_id = 'vekstkraft_index' then (select source_tables from index_tables)
+         else source_tables end as source_tables,
     definition_nb,
     definition_en
 from {{ ref('indicators') }}

@@ -1,12 +1,15 @@
 -- Every indicator value: one row per geography (town, region, county, country), year and
 -- indicator. Regional, county and national values come from their components' numerators and
--- denominators, never from averaged rates. A missing value says why in `status`.
+-- denominators, never from averaged rates. A missing value says why in `status`. `origin` says
+-- whose figure it is: official, estimate or sample, the weakest of the inputs it is computed
+-- from (macros/origin.sql); NULL only for a missing value none of whose inputs was loaded.
 with statbank as (
     select
         geo_level, geo_code, year, indicator_id, value, numerator, denominator,
         cast(null as bigint) as n,
         status = 'suppressed' as is_suppressed,
-        status
+        status,
+        origin
     from {{ ref('int_indicator_values') }}
 ),
 
@@ -14,7 +17,7 @@ vekstkraft as (
     select
         'town' as geo_level, town_id as geo_code, year, 'vekstkraft_index' as indicator_id,
         index_0_100 as value, score as numerator, cast(null as double precision) as denominator,
-        cast(null as bigint) as n, false as is_suppressed, status
+        cast(null as bigint) as n, false as is_suppressed, status, origin
     from {{ ref('int_vekstkraft') }}
 ),
 
@@ -23,7 +26,7 @@ survey as (
         'town' as geo_level, town_id as geo_code, wave as year,
         'survey_' || measure || '__' || item_id as indicator_id,
         value, cast(null as double precision) as numerator, cast(null as double precision) as denominator,
-        cast(n as bigint) as n, is_suppressed, status
+        cast(n as bigint) as n, is_suppressed, status, origin
     from {{ ref('int_survey_item_summary') }}
 ),
 
@@ -64,12 +67,13 @@ select
         when all_values.value is not null then null
         when all_values.indicator_id is null then 'no_data'  -- nothing was loaded for it
         else coalesce(all_values.status, 'missing_at_source')
-    end as status
+    end as status,
+    all_values.origin
 from spine
 left join all_values using (geo_level, geo_code, year, indicator_id)
 
 union all
 
 select geo_level, geo_code, cast(year as integer) as year, indicator_id, value, numerator, denominator, n,
-       is_suppressed, case when value is null then coalesce(status, 'missing_at_source') end
+       is_suppressed, case when value is null then coalesce(status, 'missing_at_source') end, origin
 from survey

@@ -11,6 +11,7 @@ select
     summary.measure,
     summary.value,
     cast(summary.n as bigint) as n,
-    summary.is_suppressed
+    summary.is_suppressed,
+    summary.origin
 from {{ ref('int_survey_item_summary') }} as summary
 inner join {{ ref('stg_survey__items') }} as items using (item_id, item_group)

@@ -29,7 +29,8 @@ joined as (
         population.population,
         coalesce(population.value_status, 'missing') as value_status,
         population.ssb_status,
-        population.load_ids
+        population.load_ids,
+        population.origin
     from spine
     left join population
         on spine.municipality_code = population.region_id
@@ -48,6 +49,7 @@ select
     round(100.0 * (population / lag(population, 10) over by_town - 1), 4) as change_10y_pct,
     value_status,
     ssb_status,
-    load_ids
+    load_ids,
+    origin
 from joined
 window by_town as (partition by town_id order by year)

@@ -1,6 +1,7 @@
 -- One row per town and year with the headline indicators: the value, the change from the year
 -- before and from five years earlier, and the town's rank among the ten (1 = best, by the
--- catalogue's higher_is_better; by size where the catalogue has no direction).
+-- catalogue's higher_is_better; by size where the catalogue has no direction). origin is the
+-- weakest of the row's figures' (each figure's own is in fct_indicator_values).
 {%- set headline = ['population', 'population_change_1y_pct', 'share_age_67_plus',
     'net_domestic_migration_per_1000', 'jobs_workplace', 'job_coverage_ratio',
     'share_higher_education', 'attractiveness_residual', 'vekstkraft_index'] %}
@@ -10,6 +11,12 @@ with values_ as (
         facts.year,
         facts.indicator_id,
         facts.value,
+        -- the value and the two it is compared with
+        greatest(
+            {{ origin_rank('facts.origin') }},
+            {{ origin_rank('lag(facts.origin, 1) over by_series') }},
+            {{ origin_rank('lag(facts.origin, 5) over by_series') }}
+        ) as origin_rank,
         facts.value - lag(facts.value, 1) over by_series as change_1y,
         facts.value - lag(facts.value, 5) over by_series as change_5y,
         case when facts.value is not null then rank() over (
@@ -31,7 +38,8 @@ select
     cast(max(case when indicator_id = '{{ indicator }}' then value end) as double precision) as {{ indicator }},
     cast(max(case when indicator_id = '{{ indicator }}' then change_1y end) as double precision) as {{ indicator }}_change_1y,
     cast(max(case when indicator_id = '{{ indicator }}' then change_5y end) as double precision) as {{ indicator }}_change_5y,
-    cast(max(case when indicator_id = '{{ indicator }}' then rank end) as integer) as {{ indicator }}_rank{{ ',' if not loop.last }}
+    cast(max(case when indicator_id = '{{ indicator }}' then rank end) as integer) as {{ indicator }}_rank,
     {%- endfor %}
+    {{ origin_of_rank('max(origin_rank)') }} as origin
 from values_
 group by town_id, year

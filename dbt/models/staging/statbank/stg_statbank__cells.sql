@@ -30,6 +30,7 @@ select
     cells.value,
     cells.status as ssb_status,
     loads.value_origin,
+    {{ load_origin('loads.value_origin') }} as origin,
     loads.loaded_at
 from cells
 left join loads on cells.load_id = loads.load_id
