@@ -177,6 +177,22 @@ def test_long_selections_go_as_a_post_body(client, server):
     assert len(list(jsonstat.parse(json.loads(body)).cells())) == query.cells()
 
 
+def test_a_get_url_over_statbanks_limit_is_a_404_the_user_understands(client, server):
+    every_code = [f"K-{n:04d}" for n in range(301, 701)]  # as long as all of Norway's
+    query = Query("07459", {**BODO_QUERY.selections, "Region": every_code}, BODO_QUERY.codelists)
+    forced_get = _with(client, max_url_length=100_000)
+    assert len(forced_get.url(query)) > 2_100
+    with pytest.raises(StatBankError, match=r"HTTP 404: the URL is too long for StatBank"):
+        forced_get.fetch(query)
+
+
+def test_statbank_during_its_metadata_update_is_waited_for(client, server, clock):
+    server.unavailable_for(2)
+    client.fetch(BODO_QUERY)
+    assert len(server.data_requests("07459")) == 3
+    assert sum(clock.sleeps) >= 90  # 30 s, then 60 s
+
+
 def test_queries_over_the_cell_limit_are_split_and_every_part_fits(client, server):
     server.max_cells = 5
     small = _with(client, max_cells=5)
