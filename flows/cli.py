@@ -359,7 +359,12 @@ def statbank_check(
 
 WaveOption = Annotated[int, typer.Option("--wave", help="The survey year the files belong to.")]
 SheetOption = Annotated[
-    str | None, typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="XLSX: the sheet to read (default: the sheet the workbook opens on; a hidden sheet "
+        "is never read).",
+    ),
 ]
 
 

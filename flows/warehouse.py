@@ -49,11 +49,13 @@ create table if not exists raw._loads (
     table_id      varchar,
     file_name     varchar not null,
     landed_path   varchar not null,
-    sha256        varchar not null unique,
+    sha256        varchar not null,  -- of the file; one workbook may be loaded once per sheet
     rows_loaded   bigint not null,
     rows_rejected bigint not null,
     loaded_at     timestamptz not null,
-    value_origin  varchar  -- official, synthetic (sample) or official_totals (old), NULL if unsaid
+    value_origin  varchar, -- official, synthetic (sample) or official_totals (old), NULL if unsaid
+    sheet         varchar, -- the XLSX sheet read; NULL for other files and for older loads
+    key_fingerprint varchar -- survey and interviews: which pseudonym key (flows.ingest.pseudonyms)
 );
 create table if not exists raw.statbank_vintages (
     load_id  varchar primary key,   -- a StatBank load whose answer carried SSB's `updated`
@@ -149,9 +151,47 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     try:
         if not read_only:
             con.execute(RAW_DDL)
+            migrate(con)
         yield con
     finally:
         con.close()
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a warehouse written by an earlier version to RAW_DDL's shape; nothing when it has it.
+
+    raw._loads: `sheet` and `key_fingerprint` are added (NULL for the loads before them), and the
+    checksum is no longer unique on its own, since one workbook may be loaded once per sheet;
+    DuckDB cannot drop a constraint, so the table is rebuilt with its rows, in one transaction."""
+    unique_checksum = con.execute(
+        "select count(*) from duckdb_constraints() where schema_name = 'raw' "
+        "and table_name = '_loads' and constraint_type = 'UNIQUE' "
+        "and constraint_column_names = ['sha256']"
+    ).fetchone()[0]
+    if not unique_checksum:
+        columns = {
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() "
+                "where schema_name = 'raw' and table_name = '_loads'"
+            ).fetchall()
+        }
+        for column in ("sheet", "key_fingerprint"):
+            if column not in columns:
+                con.execute(f"alter table raw._loads add column {column} varchar")
+        return
+    ddl = RAW_DDL[RAW_DDL.index("create table if not exists raw._loads") :]
+    ddl = ddl[: ddl.index("\n);") + 3]
+    con.begin()
+    try:
+        con.execute("alter table raw._loads rename to _loads_before_sheets")
+        con.execute(ddl)
+        con.execute("insert into raw._loads by name select * from raw._loads_before_sheets")
+        con.execute("drop table raw._loads_before_sheets")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def sqlalchemy_url(path: Path) -> str:

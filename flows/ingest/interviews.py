@@ -24,7 +24,7 @@ from flows.ingest.landing import (
 )
 from flows.ingest.people import land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
-from flows.ingest.tabular import read_table, shape_problems
+from flows.ingest.tabular import read_table, shape_problems, sheet_to_read
 
 SOURCE = "interviews"
 IDENTITIES = {"interview_id": "interview", "informant_name": "person",
@@ -131,16 +131,18 @@ def load_interviews(
 ) -> LoadResult:
     """Load one interview log for a wave in one transaction; the same file again is a no-op."""
     sha = sha256_of(path)
-    earlier = previous_load(con, sha)
+    chosen = sheet_to_read(path, sheet)
+    name = chosen.name if chosen else None
+    earlier = previous_load(con, sha, name)
     if earlier:
-        return LoadResult(path.name, earlier, sha, 0, 0, skipped=True)
+        return LoadResult(path.name, earlier, sha, 0, 0, skipped=True, sheet=name)
     already = {
         r[0]
         for r in con.execute(
             "select interview_key from raw.interviews where wave = ?", [wave]
         ).fetchall()
     }
-    parsed = parse_interviews(path, wave, pseudonymise, load_interview_codebook(), already, sheet)
+    parsed = parse_interviews(path, wave, pseudonymise, load_interview_codebook(), already, name)
 
     def write_rows(load_id: str) -> None:
         insert_rows(con, "raw.interviews", [(load_id, wave, *row) for row in parsed.interviews])
@@ -163,4 +165,5 @@ def load_interviews(
         rejects=parsed.rejects,
         pseudonymise=pseudonymise,
         write_rows=write_rows,
+        sheet=chosen,
     )

@@ -26,15 +26,20 @@ class LoadResult:
     sha256: str
     rows_loaded: int
     rows_rejected: int
-    skipped: bool  # True when the same file (by checksum) was loaded before
+    skipped: bool  # True when the same file (by checksum; and sheet) was loaded before
     note: str = ""
+    sheet: str | None = None  # the XLSX sheet read
 
     def describe(self) -> str:
+        sheet = f" from sheet {self.sheet!r}" if self.sheet else ""
         if self.skipped:
-            return f"{self.file_name}: already loaded as {self.load_id}, nothing to do"
+            return f"{self.file_name}: already loaded{sheet} as {self.load_id}, nothing to do"
         rejected = f", {self.rows_rejected} rejected" if self.rows_rejected else ""
         note = f" ({self.note})" if self.note else ""
-        return f"{self.file_name}: loaded {self.rows_loaded} rows as {self.load_id}{rejected}{note}"
+        return (
+            f"{self.file_name}: loaded {self.rows_loaded} rows{sheet} as {self.load_id}"
+            f"{rejected}{note}"
+        )
 
 
 def sha256_of(path: Path) -> str:
@@ -53,9 +58,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
-    """The load id under which a file with this checksum was loaded, if any."""
-    row = con.execute("select load_id from raw._loads where sha256 = ?", [sha256]).fetchone()
+def previous_load(
+    con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None = None
+) -> str | None:
+    """The load id under which a file with this checksum (and, for a workbook, this sheet) was
+    loaded, if any. A load recorded before sheets were (sheet NULL) stands for the whole file."""
+    row = con.execute(
+        "select load_id from raw._loads where sha256 = ? and (sheet is null or sheet = ?)",
+        [sha256, sheet],
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -82,9 +93,13 @@ def record_load(
     rows_loaded: int,
     rows_rejected: int,
     value_origin: str | None = None,
+    sheet: str | None = None,
+    key_fingerprint: str | None = None,
 ) -> None:
     con.execute(
-        "insert into raw._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw._loads (load_id, source, table_id, file_name, landed_path, sha256, "
+        "rows_loaded, rows_rejected, loaded_at, value_origin, sheet, key_fingerprint) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
             source,
@@ -96,6 +111,8 @@ def record_load(
             rows_rejected,
             datetime.now(UTC),
             value_origin,
+            sheet,
+            key_fingerprint,
         ],
     )
 

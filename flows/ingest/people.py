@@ -11,6 +11,7 @@ import duckdb
 from flows.errors import BymonitorError
 from flows.ingest.landing import LoadResult, Reject, land_bytes, record_load, record_rejects
 from flows.ingest.pseudonyms import DEMO_NOTICE, Pseudonymiser
+from flows.ingest.tabular import Sheet
 
 
 class NothingValid(BymonitorError):
@@ -43,13 +44,16 @@ def land_and_load(
     rejects: list[Reject],
     pseudonymise: Pseudonymiser,
     write_rows: Callable[[str], None],
+    sheet: Sheet | None = None,
 ) -> LoadResult:
     """Land the pseudonymised copy, then write rows (via `write_rows(load_id)`), rejects and the
-    raw._loads entry in one transaction: the file lands whole or not at all."""
+    raw._loads entry in one transaction: the file lands whole or not at all. A workbook's load
+    is one of its sheet (`-sheet2` for the second tab), so another sheet can be loaded too."""
     refuse_if_empty(path, rows_loaded, rows_rejected, rejects)
-    load_id = f"{source}-{wave}-{sha[:12]}"
+    part = f"-sheet{sheet.position}" if sheet else ""
+    load_id = f"{source}-{wave}-{sha[:12]}{part}"
     landed = land_bytes(
-        pseudonymised_csv, f"{path.stem}.pseudonymised.csv", sha, landing_dir, source
+        pseudonymised_csv, f"{path.stem}{part}.pseudonymised.csv", sha, landing_dir, source
     )
     con.begin()
     try:
@@ -66,10 +70,14 @@ def land_and_load(
             rows_loaded=rows_loaded,
             rows_rejected=rows_rejected,
             value_origin="synthetic" if pseudonymise.is_demo else None,
+            sheet=sheet.name if sheet else None,
         )
         con.commit()
     except BaseException:
         con.rollback()
         raise
     note = DEMO_NOTICE if pseudonymise.is_demo else ""
-    return LoadResult(path.name, load_id, sha, rows_loaded, rows_rejected, False, note)
+    return LoadResult(
+        path.name, load_id, sha, rows_loaded, rows_rejected, False, note,
+        sheet.name if sheet else None,
+    )  # fmt: skip

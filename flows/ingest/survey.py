@@ -25,7 +25,7 @@ from flows.ingest.landing import (
 )
 from flows.ingest.people import land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
-from flows.ingest.tabular import read_table, shape_problems
+from flows.ingest.tabular import read_table, shape_problems, sheet_to_read
 
 SOURCE = "survey"
 NUMERIC = {"likert5": {str(n): float(n) for n in range(1, 6)}, "yesno": {"yes": 1.0, "no": 0.0}}
@@ -120,9 +120,11 @@ def load_survey(
 ) -> LoadResult:
     """Load one survey file for a wave in one transaction; the same file again is a no-op."""
     sha = sha256_of(path)
-    earlier = previous_load(con, sha)
+    chosen = sheet_to_read(path, sheet)
+    name = chosen.name if chosen else None
+    earlier = previous_load(con, sha, name)
     if earlier:
-        return LoadResult(path.name, earlier, sha, 0, 0, skipped=True)
+        return LoadResult(path.name, earlier, sha, 0, 0, skipped=True, sheet=name)
     codebook = load_survey_codebook()
     already = {
         r[0]
@@ -130,7 +132,7 @@ def load_survey(
             "select respondent_key from raw.survey_respondents where wave = ?", [wave]
         ).fetchall()
     }
-    parsed = parse_survey(path, wave, pseudonymise, codebook, already, sheet)
+    parsed = parse_survey(path, wave, pseudonymise, codebook, already, name)
 
     def write_rows(load_id: str) -> None:
         _refresh_codebook(con, codebook)
@@ -158,6 +160,7 @@ def load_survey(
         rejects=parsed.rejects,
         pseudonymise=pseudonymise,
         write_rows=write_rows,
+        sheet=chosen,
     )
 
 

@@ -280,6 +280,62 @@ def survey_workbooks(folder: Path) -> list[str]:
         "sv_missing_sheet.xlsx",
         "sv_not_a_zip.xlsx",
         "sv_no_rows.xlsx",
+        *sheet_traps(folder),
+    ]
+
+
+def with_old_answers() -> Workbook:
+    """A workbook whose first sheet, hidden, holds last year's answers and whose second, visible
+    and active, holds this year's (as a person sees it when opening the file)."""
+    book = Workbook()
+    old = book.active
+    old.title = "Gamle svar"
+    old.append(SURVEY_HEADER)
+    for n in range(101, 106):
+        old.append(respondent(n, "Narvik"))
+    new = book.create_sheet("Svar")
+    new.append(SURVEY_HEADER)
+    for n in range(1, 4):
+        new.append(respondent(n))
+    book.active = new
+    old.sheet_state = "hidden"
+    return book
+
+
+def hide_every_sheet(path: Path) -> None:
+    """Mark every sheet of a saved workbook hidden (openpyxl will not save one like that)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    workbook = parts["xl/workbook.xml"].decode("utf-8")
+    workbook = workbook.replace(' state="visible"', ' state="hidden"')
+    parts["xl/workbook.xml"] = workbook.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in parts.items():
+            archive.writestr(name, body)
+
+
+def sheet_traps(folder: Path) -> list[str]:
+    """Workbooks that are not what they declare: hidden sheets, a size set by one styled cell."""
+    from openpyxl.styles import Font
+
+    with_old_answers().save(folder / "sv_hidden_first_sheet.xlsx")
+    with_old_answers().save(folder / "sv_hidden_sheet_asked_for.xlsx")
+    with_old_answers().save(folder / "sv_every_sheet_hidden.xlsx")
+    hide_every_sheet(folder / "sv_every_sheet_hidden.xlsx")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Svar"
+    for row in [SURVEY_HEADER, *(respondent(n) for n in range(1, 4))]:
+        sheet.append(row)
+    sheet["XFD1048576"].font = Font(bold=True)  # the sheet now declares A1:XFD1048576
+    book.save(folder / "sv_styled_cell_at_xfd1048576.xlsx")
+    return [
+        "sv_hidden_first_sheet.xlsx",
+        "sv_hidden_sheet_asked_for.xlsx",
+        "sv_every_sheet_hidden.xlsx",
+        "sv_styled_cell_at_xfd1048576.xlsx",
     ]
 
 
