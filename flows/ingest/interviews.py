@@ -22,7 +22,7 @@ from flows.ingest.landing import (
     previous_load,
     sha256_of,
 )
-from flows.ingest.people import land_and_load
+from flows.ingest.people import check_key, land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
 from flows.ingest.tabular import read_table, shape_problems, sheet_to_read
 
@@ -136,6 +136,7 @@ def load_interviews(
     earlier = previous_load(con, sha, name)
     if earlier:
         return LoadResult(path.name, earlier, sha, 0, 0, skipped=True, sheet=name)
+    check_key(con, path, pseudonymise)
     already = {
         r[0]
         for r in con.execute(

@@ -23,7 +23,7 @@ from flows.ingest.landing import (
     previous_load,
     sha256_of,
 )
-from flows.ingest.people import land_and_load
+from flows.ingest.people import check_key, land_and_load
 from flows.ingest.pseudonyms import Pseudonymiser
 from flows.ingest.tabular import read_table, shape_problems, sheet_to_read
 
@@ -125,6 +125,7 @@ def load_survey(
     earlier = previous_load(con, sha, name)
     if earlier:
         return LoadResult(path.name, earlier, sha, 0, 0, skipped=True, sheet=name)
+    check_key(con, path, pseudonymise)
     codebook = load_survey_codebook()
     already = {
         r[0]

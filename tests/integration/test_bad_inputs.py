@@ -60,7 +60,7 @@ def test_the_corpus_is_complete():
 def test_each_bad_input_gets_the_outcome_its_manifest_states(
     case: BadInput, home, tmp_path, monkeypatch, request
 ):
-    monkeypatch.setenv("BYMONITOR_PSEUDONYM_KEY", "corpus-test-key")
+    monkeypatch.setenv("BYMONITOR_PSEUDONYM_KEY", "corpus-test-key-4Qm9-zT7w-Lk2r-Xc8v-Hs1n")
     settings = Settings()
     large = request.getfixturevalue("large_dir") if case.large else None
     path = case.path(tmp_path, large)

@@ -26,9 +26,12 @@ GOOD = [
 ]
 
 
+KEY = "test-key-not-secret-8Hq2-Wm5x-Tz3c-Rb7n"  # 40 bytes: long enough
+
+
 @pytest.fixture(autouse=True)
 def key(monkeypatch):
-    monkeypatch.setenv("BYMONITOR_PSEUDONYM_KEY", "test-key-not-secret")
+    monkeypatch.setenv("BYMONITOR_PSEUDONYM_KEY", KEY)
 
 
 def write(tmp_path: Path, name: str, rows: list[list[str]], delimiter: str = ";",
@@ -223,7 +226,7 @@ def test_pseudonyms_need_a_key_outside_the_embedded_sample(settings, tmp_path, m
 def test_the_cli_loads_good_rows_and_reports_rejects(tmp_path):
     rows = [*GOOD, ["A-9", "Tromsø", "", "", "", "", "", "", ""]]
     path = write(tmp_path, "s.csv", rows)
-    env = {"BYMONITOR_PSEUDONYM_KEY": "k"}
+    env = {"BYMONITOR_PSEUDONYM_KEY": KEY}
     completed = run_cli(tmp_path / "home", "ingest", "survey", str(path), "--wave", "2024", env=env)
     assert completed.returncode == 0, completed.stderr
     assert "loaded 3 rows" in completed.stdout and "1 rejected" in completed.stdout
