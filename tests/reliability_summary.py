@@ -20,6 +20,8 @@ SECTIONS = [
                                         "e2e/test_orchestration.py"]),
     ("StatBank's API misbehaving (local stand-in)", ["integration/test_statbank_api.py"]),
     ("StatBank files re-coded, revised or impossible", ["integration/test_statbank_versions.py"]),
+    ("Spreadsheets as a person sees them, and pseudonym keys that protect",
+     ["integration/test_spreadsheets_and_keys.py"]),
     ("Privacy and security", ["e2e/test_privacy.py", "unit/test_downloads.py"]),
 ]  # fmt: skip
 
