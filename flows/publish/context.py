@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from statistics import mean
 from typing import Any
 
@@ -35,13 +36,40 @@ COMPONENTS = [
 ]
 
 
+# Whose a value is, strongest first: SSB's (or the county's own) figures, an estimate, the
+# embedded sample's made-up values. A value made from several takes the weakest of them.
+ORIGINS = ("official", "estimate", "sample")
+PEOPLE_SOURCES = ("survey", "interviews")
+
+
+def weakest(origins: Iterable[str | None]) -> str | None:
+    """The weakest origin among those given (None where none is given)."""
+    known = [o for o in origins if o in ORIGINS]
+    return max(known, key=ORIGINS.index) if known else None
+
+
+def marks_for(origins: Iterable[str | None]) -> list[str]:
+    """The marks a chart, table or sentence carries: one per origin weaker than official."""
+    present = set(origins)
+    return [o for o in ORIGINS[1:] if o in present]
+
+
 @dataclass
 class Figure:
-    """A chart with its accessible description and source line."""
+    """A chart with its accessible description, source line and origin marks."""
 
     svg: str
     alt: str
     source: str
+    marks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sentence:
+    """A narrative sentence and the marks of the values it states."""
+
+    text: str
+    marks: list[str] = field(default_factory=list)
 
 
 class Context:
@@ -53,10 +81,29 @@ class Context:
         self.facts = data.values()
         self.theme_labels: dict[str, str] = {}  # interview theme code → label
         self.lags = {k: int(t.spec.get("lag_years", 0)) for k, t in load_catalogue().items()}
+        # the origin of each StatBank table (and of the survey and interviews) the marts use
+        self.origins: dict[str, str] = {}
+        for load in data.used_loads:
+            key = load["table_id"] or load["source"]
+            self.origins[key] = weakest([self.origins.get(key), load["origin"]]) or "official"
+
+    @property
+    def any_marked(self) -> bool:
+        """Whether anything this report uses is an estimate or sample values."""
+        return any(o != "official" for o in self.origins.values())
 
     def value(self, level: str, code: str, indicator: str, year: int | None = None) -> float | None:
         row = self.facts.get((level, code, year or self.year, indicator))
         return row["value"] if row else None
+
+    def origin(self, level: str, code: str, indicator: str, year: int | None = None) -> str | None:
+        """Whose the value is (official, estimate, sample); None where there is no value."""
+        row = self.facts.get((level, code, year or self.year, indicator))
+        return row["origin"] if row and row["value"] is not None else None
+
+    def latest_origin(self, level: str, code: str, indicator: str) -> str | None:
+        _, year = self.latest(level, code, indicator)
+        return self.origin(level, code, indicator, year)
 
     def lag(self, indicator: str) -> int:
         """How many years the indicator's tables are published behind the report year."""
@@ -84,17 +131,64 @@ class Context:
         entry = self.catalogue[indicator]
         return format_indicator(self.fmt, value, entry["unit"], entry["decimals"], signed)
 
-    def source(self, indicator: str) -> str:
-        return self.t("chart_source", tables=self.catalogue[indicator]["source_tables"])
+    def tables(self, *indicators: str) -> list[str]:
+        """The StatBank tables (or "survey") the indicators are computed from."""
+        found: set[str] = set()
+        for indicator in indicators:
+            sources = (self.catalogue.get(indicator) or {}).get("source_tables") or ""
+            found |= set(re.findall(r"\d{5}", sources))
+            if indicator.startswith("survey_"):
+                found.add("survey")
+        return sorted(found)
 
-    def figure(self, svg: str, alt: str, source: str) -> Figure:
-        return Figure(svg, alt, source)
+    def source_parts(self, tables: Iterable[str]) -> list[str]:
+        """Who the figures are from, a phrase per origin: SSB's tables, the tables sample values
+        stand in for, the survey and interviews as what they are. Tables the marts do not use
+        are left out (nothing of theirs is shown)."""
+        tables = sorted(set(tables))
+        used = [k for k in tables if k in self.origins] or tables
+        origin_of = {k: self.origins.get(k, "official") for k in used}
+        parts = []
+        for origin in ORIGINS:
+            mine = [k for k in used if k not in PEOPLE_SOURCES and origin_of[k] == origin]
+            if mine:
+                parts.append(self.t(f"source_{origin}", tables=", ".join(mine)))
+        for source in PEOPLE_SOURCES:
+            if source in used:
+                made_up = origin_of[source] != "official"  # an estimate of answers is none of ours
+                parts.append(self.t(f"source_{source}_{'sample' if made_up else 'official'}"))
+        return parts
+
+    def source_line(self, tables: Iterable[str]) -> str:
+        return self.t("source_line", parts="; ".join(self.source_parts(tables)))
+
+    def source(self, *indicators: str) -> str:
+        return self.source_line(self.tables(*indicators))
+
+    def figure(self, svg: str, alt: str, source: str, origins: Iterable[str | None] = ()) -> Figure:
+        marks = marks_for(origins)
+        if marks:
+            alt = f"{alt} ({', '.join(self.t['mark_' + m] for m in marks)})"
+        return Figure(svg, alt, source, marks)
+
+    def sentence(self, text: str, *origins: str | None) -> Sentence:
+        return Sentence(text, marks_for(origins))
 
 
 def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
     t, year = ctx.t, ctx.year
+    places = [("town", town["town_id"]) for town in towns] + [("county", "18"), ("country", "NO")]
+    columns = [
+        {
+            "name": ctx.name(i),
+            "marks": marks_for(ctx.latest_origin(level, code, i) for level, code in places),
+        }
+        for i in HEADLINE_TABLE
+    ]
     side_by_side = {
-        "columns": [ctx.name(i) for i in HEADLINE_TABLE],
+        "columns": columns,
+        "marks": marks_for(m for c in columns for m in c["marks"]),
+        "source": ctx.source(*HEADLINE_TABLE),
         "rows": [
             {
                 "name": town["town_name"],
@@ -125,10 +219,15 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
     centralisation_figure = ctx.figure(
         charts.lines(chart_rows, t.chart_centralisation, t.percent, ctx.fmt.locale),
         t.chart_centralisation,
-        ctx.source("county_share_in_ten_towns"),
+        ctx.source("county_share_in_ten_towns", "county_share_in_bodo"),
+        (r["origin"] for r in centralisation if r["share_in_ten_towns_pct"] is not None),
     )
     now = next((r for r in centralisation if r["year"] == year), {})
     regions = sorted({town["region_name"] for town in ctx.data.towns})
+    region_indicators = ("population", "population_change_10y_pct", "share_of_county_population")
+    region_origins = [
+        ctx.origin("region", region, i) for region in regions for i in region_indicators
+    ]
     region_rows = [
         {
             "name": region,
@@ -154,6 +253,9 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
             "index": ctx.show("county_concentration_index", now.get("concentration_index")),
         },
         "regions": region_rows,
+        "regions_marks": marks_for(region_origins),
+        "regions_source": ctx.source(*region_indicators),
+        "centralisation_now_marks": marks_for([now.get("origin")]),
         "vekstkraft": vekstkraft_figure(ctx),
     }
 
@@ -171,11 +273,14 @@ def vekstkraft_figure(ctx: Context) -> Figure:
             f"{r['rank']}. {r['town_name']} ({ctx.fmt.number(r['index_0_100'])})" for r in ranking
         )
     )
-    return ctx.figure(svg, alt, ctx.source("vekstkraft_index"))
+    return ctx.figure(svg, alt, ctx.source("vekstkraft_index"), (r["origin"] for r in ranking))
 
 
 def town_page(ctx: Context, town: dict) -> dict[str, Any]:
-    code, t, year = town["town_id"], ctx.t, ctx.year
+    code, t = town["town_id"], ctx.t
+    strengths = _standouts(ctx, code, "strength")
+    weaknesses = _standouts(ctx, code, "weakness")
+    standouts = strengths + weaknesses
     return {
         "narrative": narrative(ctx, town),
         "figures": [
@@ -184,101 +289,163 @@ def town_page(ctx: Context, town: dict) -> dict[str, Any]:
             components_figure(ctx, town),
             industry_figure(ctx, town),
         ],
-        "strengths": _standouts(ctx, code, "strength"),
-        "weaknesses": _standouts(ctx, code, "weakness"),
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "standouts_marks": marks_for(m for s in standouts for m in s["marks"]),
+        "standouts_source": ctx.source(*{s["indicator_id"] for s in standouts}),
         "survey": survey_section(ctx, town),
         "interviews": interview_section(ctx, code),
-        "regional": {
-            "share_of_region": ctx.fmt.percent(
-                next(
-                    (
-                        r["share_of_region_pct"]
-                        for r in ctx.data.rows("regional_summary", town_id=code, year=year)
-                    ),
-                    None,
-                ),
-                signed=False,
-            ),
-            "share_of_county": ctx.show(
-                "share_of_county_population", ctx.value("town", code, "share_of_county_population")
-            ),
-            "job_coverage": ctx.show_latest("town", code, "job_coverage_ratio"),
-            "net_commuting": _net_commuting(ctx, code),
-            "region": town["region_name"],
-        },
+        "regional": regional_section(ctx, town),
         "t": t,
     }
 
 
-def _net_commuting(ctx: Context, code: str) -> str:
-    """In- minus out-commuters, the latest year within 11616's publishing lag."""
+def regional_section(ctx: Context, town: dict) -> dict[str, Any]:
+    """The town's weight in its region and the county, and its commuting pull."""
+    code, t, year, region = town["town_id"], ctx.t, ctx.year, town["region_name"]
+    summary = next(iter(ctx.data.rows("regional_summary", town_id=code, year=year)), {})
+    commuting, commuting_origin = _net_commuting(ctx, code)
+    rows = [
+        (
+            f"{t.share_of_region} ({region})",
+            ctx.fmt.percent(summary.get("share_of_region_pct"), signed=False),
+            [ctx.origin("town", code, "population"), ctx.origin("region", region, "population")],
+            ("population",),
+        ),
+        (
+            t.share_of_nordland,
+            ctx.show(
+                "share_of_county_population", ctx.value("town", code, "share_of_county_population")
+            ),
+            [ctx.origin("town", code, "share_of_county_population")],
+            ("share_of_county_population",),
+        ),
+        (
+            t.job_coverage,
+            ctx.show_latest("town", code, "job_coverage_ratio"),
+            [ctx.latest_origin("town", code, "job_coverage_ratio")],
+            ("job_coverage_ratio",),
+        ),
+        (t.net_commuting, commuting, [commuting_origin], ("in_commuters", "out_commuters")),
+    ]
+    shown = [
+        {"label": label, "value": value, "marks": marks_for(origins)}
+        for label, value, origins, _ in rows
+    ]
+    return {
+        "rows": shown,
+        "marks": marks_for(m for r in shown for m in r["marks"]),
+        "source": ctx.source(*(i for *_, indicators in rows for i in indicators)),
+    }
+
+
+def _net_commuting(ctx: Context, code: str) -> tuple[str, str | None]:
+    """In- minus out-commuters, the latest year within 11616's publishing lag, and its origin."""
     for year in range(ctx.year, ctx.year - ctx.lag("in_commuters") - 1, -1):
         rows = ctx.data.rows("regional_summary", town_id=code, year=year)
         value = next((r["net_commuting"] for r in rows if r["net_commuting"] is not None), None)
         if value is not None:
             shown = ctx.fmt.signed(value)
-            return shown if year == ctx.year else f"{shown} ({year})"
-    return ctx.fmt.signed(None)
+            origin = weakest(
+                ctx.origin("town", code, i, year) for i in ("in_commuters", "out_commuters")
+            )
+            return (shown if year == ctx.year else f"{shown} ({year})"), origin
+    return ctx.fmt.signed(None), None
 
 
-def narrative(ctx: Context, town: dict) -> list[str]:
-    """Plain sentences with the town's most important facts; every number from the marts."""
+def narrative(ctx: Context, town: dict) -> list[Sentence]:
+    """Plain sentences with the town's most important facts; every number from the marts, and
+    every sentence marked with the origins of the values it states."""
     t, fmt, code, year = ctx.t, ctx.fmt, town["town_id"], ctx.year
     name = town["town_name"]
     sentences = []
     population = ctx.value("town", code, "population")
     if population is not None:
         sentences.append(
-            t("narrative_population", town=name, population=fmt.number(population), year=year)
+            ctx.sentence(
+                t("narrative_population", town=name, population=fmt.number(population), year=year),
+                ctx.origin("town", code, "population"),
+            )
         )
     change = ctx.value("town", code, "population_change_10y_pct")
     if change is not None:
         sentences.append(
-            t(
-                "narrative_change_10y",
-                change=_more_or_fewer(t, fmt, change),
-                nordland=fmt.percent(ctx.value("county", "18", "population_change_10y_pct")),
-                norway=fmt.percent(ctx.value("country", "NO", "population_change_10y_pct")),
+            ctx.sentence(
+                t(
+                    "narrative_change_10y",
+                    change=_more_or_fewer(t, fmt, change),
+                    nordland=fmt.percent(ctx.value("county", "18", "population_change_10y_pct")),
+                    norway=fmt.percent(ctx.value("country", "NO", "population_change_10y_pct")),
+                ),
+                *(
+                    ctx.origin(level, geo, "population_change_10y_pct")
+                    for level, geo in (("town", code), ("county", "18"), ("country", "NO"))
+                ),
             )
         )
     elif (base := _first_comparable_year(ctx, code)) and population is not None:
         first = ctx.value("town", code, "population", base)
         if first:
             sentences.append(
-                t("narrative_change_10y_break", change=fmt.percent(100 * (population / first - 1)))
+                ctx.sentence(
+                    t(
+                        "narrative_change_10y_break",
+                        change=fmt.percent(100 * (population / first - 1)),
+                    ),
+                    ctx.origin("town", code, "population"),
+                    ctx.origin("town", code, "population", base),
+                )
             )
     old = ctx.value("town", code, "share_age_67_plus")
     if old is not None:
         sentences.append(
-            t(
-                "narrative_old",
-                share=ctx.show("share_age_67_plus", old),
-                nordland=ctx.show(
-                    "share_age_67_plus", ctx.value("county", "18", "share_age_67_plus")
+            ctx.sentence(
+                t(
+                    "narrative_old",
+                    share=ctx.show("share_age_67_plus", old),
+                    nordland=ctx.show(
+                        "share_age_67_plus", ctx.value("county", "18", "share_age_67_plus")
+                    ),
                 ),
+                ctx.origin("town", code, "share_age_67_plus"),
+                ctx.origin("county", "18", "share_age_67_plus"),
             )
         )
     migration_year = _latest_year_with(ctx, "town", code, "net_domestic_migration_per_1000")
     if migration_year:
         rate = ctx.value("town", code, "net_domestic_migration_per_1000", migration_year)
         sentences.append(
-            t(
-                "narrative_migration",
-                rate=fmt.number(rate, 1) if rate is not None else "–",
-                year=migration_year,
+            ctx.sentence(
+                t(
+                    "narrative_migration",
+                    rate=fmt.number(rate, 1) if rate is not None else "–",
+                    year=migration_year,
+                ),
+                ctx.origin("town", code, "net_domestic_migration_per_1000", migration_year),
             )
         )
     coverage, coverage_year = ctx.latest("town", code, "job_coverage_ratio")
     if coverage is not None:
         pull = t.narrative_pull_in if coverage > 1 else t.narrative_pull_out
         sentences.append(
-            t("narrative_coverage", coverage=fmt.number(coverage, 2), pull=pull, year=coverage_year)
+            ctx.sentence(
+                t(
+                    "narrative_coverage",
+                    coverage=fmt.number(coverage, 2),
+                    pull=pull,
+                    year=coverage_year,
+                ),
+                ctx.origin("town", code, "job_coverage_ratio", coverage_year),
+            )
         )
-    rank = next(
-        (r["rank"] for r in ctx.data.rows("vekstkraft_index", town_id=code, year=year)), None
-    )
-    if rank:
-        sentences.append(t("narrative_vekstkraft", town=name, rank=rank, year=year))
+    index = next(iter(ctx.data.rows("vekstkraft_index", town_id=code, year=year)), {})
+    if index.get("rank"):
+        sentences.append(
+            ctx.sentence(
+                t("narrative_vekstkraft", town=name, rank=index["rank"], year=year),
+                index["origin"],
+            )
+        )
     return sentences
 
 
@@ -311,28 +478,30 @@ def population_index_figure(ctx: Context, town: dict) -> Figure:
         ("Nordland", "county", "18"),
         ("Norge", "country", "NO"),
     ]
-    rows = []
+    rows, origins = [], []
     for label, level, geo in series:
         start = ctx.value(level, geo, "population", base)
         for year in range(base, ctx.year + 1):
             value = ctx.value(level, geo, "population", year)
             index = 100 * value / start if value is not None and start else None
             rows.append({"year": year, "series": label, "value": index})
+            origins.append(ctx.origin(level, geo, "population", year))
     title = t("chart_population_index", base=base)
     svg = charts.lines(rows, title, t("population_index", base=base), ctx.fmt.locale)
     last = {r["series"]: r["value"] for r in rows if r["year"] == ctx.year}
     alt = title + ": " + ", ".join(f"{k} {ctx.fmt.number(v, 1)}" for k, v in last.items() if v)
-    return ctx.figure(svg, alt, ctx.source("population"))
+    return ctx.figure(svg, alt, ctx.source("population"), origins)
 
 
 def age_figure(ctx: Context, town: dict) -> Figure:
     t, code = ctx.t, town["town_id"]
-    rows = []
+    rows, origins = [], []
     for label, indicator in AGE_GROUPS:
         for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
             rows.append(
                 {"category": t[label], "group": group, "value": ctx.value(level, geo, indicator)}
             )
+            origins.append(ctx.origin(level, geo, indicator))
     title = t("chart_age", year=ctx.year)
     alt = (
         title
@@ -345,22 +514,25 @@ def age_figure(ctx: Context, town: dict) -> Figure:
     return ctx.figure(
         charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
         alt,
-        ctx.source("share_age_67_plus"),
+        ctx.source(*(indicator for _, indicator in AGE_GROUPS)),
+        origins,
     )
 
 
 def components_figure(ctx: Context, town: dict) -> Figure:
     t, code = ctx.t, town["town_id"]
+    shown = [(label, indicator, year) for label, indicator in COMPONENTS
+             for year in range(ctx.year - 10, ctx.year + 1)]  # fmt: skip
     rows = [
         {"year": year, "series": t[label], "value": ctx.value("town", code, indicator, year)}
-        for label, indicator in COMPONENTS
-        for year in range(ctx.year - 10, ctx.year + 1)
+        for label, indicator, year in shown
     ]
     title = t.chart_components
     return ctx.figure(
         charts.lines(rows, title, t.per_1000, ctx.fmt.locale, zero=True),
         title,
-        ctx.t("chart_source", tables="06913, 09588, 07459"),
+        ctx.source(*(indicator for _, indicator in COMPONENTS)),
+        (ctx.origin("town", code, indicator, year) for _, indicator, year in shown),
     )
 
 
@@ -368,13 +540,14 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
     t, code = ctx.t, town["town_id"]
     year = _latest_year_with(ctx, "town", code, "jobs_workplace") or ctx.year
     industries = [i for i in ctx.catalogue if i.startswith("job_share__")]
-    rows = []
+    rows, origins = [], []
     for indicator in industries:
         name = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
         for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
             rows.append(
                 {"category": name, "group": group, "value": ctx.value(level, geo, indicator, year)}
             )
+            origins.append(ctx.origin(level, geo, indicator, year))
     title = t("chart_industry", year=year)
     top = sorted(
         (r for r in rows if r["group"] == town["town_name"] and r["value"]),
@@ -388,7 +561,8 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
     return ctx.figure(
         charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
         alt,
-        ctx.source("jobs_workplace"),
+        ctx.source(*industries),
+        origins,
     )
 
 
@@ -400,6 +574,8 @@ def _standouts(ctx: Context, code: str, kind: str) -> list[dict]:
             "value": ctx.show(r["indicator_id"], r["value"])
             + (f" ({r['value_year']})" if r["value_year"] != ctx.year else ""),
             "median": ctx.show(r["indicator_id"], r["median_of_towns"]),
+            "indicator_id": r["indicator_id"],
+            "marks": marks_for([r["origin"]]),
         }
         for r in sorted(rows, key=lambda r: r["position"])
     ]
@@ -456,17 +632,24 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
     ]
     respondents = max((i["n"] for i in items), default=0)
     title = t("chart_survey", wave=wave)
+    # the ten-town average is in the chart and the table: every town's answers count
+    origins = [r["origin"] for r in rows]
     figure = ctx.figure(
         charts.grouped_bars(chart_rows, title, t.agreement, ctx.fmt.locale),
         title,
-        t.chart_source_survey,
+        ctx.source_line(["survey"]),
+        origins,
     )
     return {
         "wave": wave,
         "items": items,
         "innovation": innovation,
         "figure": figure,
-        "intro": t("perspective_conditions_intro", n=respondents, wave=wave),
+        "marks": marks_for(origins),
+        "source": ctx.source_line(["survey"]),
+        "intro": ctx.sentence(
+            t("perspective_conditions_intro", n=respondents, wave=wave), *origins
+        ),
     }
 
 
@@ -482,10 +665,40 @@ def interview_section(ctx: Context, code: str) -> dict[str, Any] | None:
         (r for r in mine if r["category_type"] == "theme"), key=lambda r: -r["interviews"]
     )
     labels = ctx.theme_labels
+    origins = [r["origin"] for r in mine]
     return {
-        "intro": ctx.t("interviews_intro", count=count, wave=wave),
+        "intro": ctx.sentence(ctx.t("interviews_intro", count=count, wave=wave), *origins),
         "themes": [(labels.get(r["category"], r["category"]), r["interviews"]) for r in themes],
+        "marks": marks_for(origins),
+        "source": ctx.source_line(["interviews"]),
     }
+
+
+def origin_statements(ctx: Context) -> list[str]:
+    """What is whose in this report, table by table: SSB's figures, estimates, sample values
+    (never a claim about "all figures"), for the front box and the methods page."""
+    catalogue = load_catalogue()
+    title = "title_en" if ctx.lang == "en" else "title_nb"
+
+    def named(tables: list[str]) -> str:
+        return ", ".join(
+            f"{k} ({catalogue[k].spec[title]})" if k in catalogue else k for k in tables
+        )
+
+    statbank = sorted(k for k in ctx.origins if k not in PEOPLE_SOURCES)
+    statements = []
+    for origin in ORIGINS:
+        mine = [k for k in statbank if ctx.origins[k] == origin]
+        if mine:
+            statements.append(ctx.t(f"ttk_tables_{origin}", tables=named(mine)))
+    people = [k for k in PEOPLE_SOURCES if k in ctx.origins]
+    if any(ctx.origins[k] != "official" for k in people):
+        statements.append(ctx.t("ttk_people_sample"))
+    if ctx.any_marked:
+        own_people = "official" in {ctx.origins[k] for k in people}
+        unmarked = "ttk_unmarked_people" if own_people else "ttk_unmarked"
+        statements.append(f"{ctx.t('ttk_marked')} {ctx.t(unmarked)}")
+    return statements
 
 
 def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
@@ -496,11 +709,14 @@ def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
                 "name": r[f"name_{ctx.lang}"],
                 "unit": r["unit"],
                 "definition": r[f"definition_{ctx.lang}"],
-                "source": r["source_tables"],
+                "source": "; ".join(ctx.source_parts(ctx.tables(r["indicator_id"])))
+                or r["source_tables"],
             }
             for r in ctx.data.marts["dim_indicator"]
         ],
+        "origins": origin_statements(ctx),
         "paragraphs": [
+            ctx.t.method_origin if ctx.any_marked else ctx.t.method_origin_official,
             ctx.t.method_aggregation,
             ctx.t("method_vekstkraft", weights=shown),
             ctx.t.method_attractiveness,

@@ -21,7 +21,9 @@ class Formatter:
         if value is None:
             return MISSING
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+        text = format_decimal(abs(value), format=pattern, locale=self.locale)
+        # the minus sign as in signed() and the charts' axes, not a hyphen
+        return "\u2212" + text if value < 0 and round(value, decimals) != 0 else text
 
     def signed(self, value: float | None, decimals: int = 0) -> str:
         """A change, with an explicit sign (+1 234, −56)."""

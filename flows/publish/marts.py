@@ -51,6 +51,11 @@ class ReportData:
     def loads(self) -> list[Row]:
         return self.marts["source_loads"]
 
+    @property
+    def used_loads(self) -> list[Row]:
+        """The loads the marts read now (not a file a later one of the same table replaced)."""
+        return [r for r in self.loads if r.get("is_used", True)]
+
     def town_series(self, town_id: str) -> list[Row]:
         return [r for r in self.town_population if r["town_id"] == town_id]
 

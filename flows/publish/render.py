@@ -23,7 +23,16 @@ from flows.gate import GateResult
 from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
-from flows.publish.context import Context, methods_page, region_page, town_page
+from flows.publish.context import (
+    PEOPLE_SOURCES,
+    Context,
+    marks_for,
+    methods_page,
+    origin_statements,
+    region_page,
+    town_page,
+    weakest,
+)
 from flows.publish.downloads import write_csvs, write_duckdb_copy, write_workbook
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
@@ -111,10 +120,15 @@ def build_pages(
                 "share_of_nordland": share,
                 "period_rows": [r for r in series if r["year"] in period],
                 "has_break": any(r["value_status"] == "series_break" for r in series),
-                "chart": charts.population_line(
-                    [(r["year"], r["population"]) for r in series],
+                "chart": ctx.figure(
+                    charts.population_line(
+                        [(r["year"], r["population"]) for r in series],
+                        t("chart_population"),
+                        fmt.locale,
+                    ),
                     t("chart_population"),
-                    fmt.locale,
+                    ctx.source("population"),
+                    (r["origin"] for r in series if r["population"] is not None),
                 ),
             }
         )
@@ -125,23 +139,29 @@ def build_pages(
         for a in ("nordland", "norge")
         if (rows := data.area_series(a))
     ]
-    bars = charts.ranked_bars(
-        [(tw["town_name"], tw["now"].get("change_10y_pct"), False) for tw in towns]
-        + [(a["name"], a["now"].get("change_10y_pct"), True) for a in areas],
-        t("chart_change_10y", start=year - 10, year=year),
-        t.percent,
-        fmt.locale,
+    bars_title = t("chart_change_10y", start=year - 10, year=year)
+    places = [tw["now"] for tw in towns] + [a["now"] for a in areas]
+    bars = ctx.figure(
+        charts.ranked_bars(
+            [(tw["town_name"], tw["now"].get("change_10y_pct"), False) for tw in towns]
+            + [(a["name"], a["now"].get("change_10y_pct"), True) for a in areas],
+            bars_title,
+            t.percent,
+            fmt.locale,
+        ),
+        bars_title
+        + ": "
+        + ", ".join(
+            f"{name} {fmt.percent(now.get('change_10y_pct'))}"
+            for name, now in zip(
+                [tw["town_name"] for tw in towns] + [a["name"] for a in areas], places, strict=True
+            )
+        ),
+        ctx.source("population_change_10y_pct"),
+        (p.get("origin") for p in places if p.get("change_10y_pct") is not None),
     )
-    catalogue = load_catalogue()
-    sources = [
-        {
-            **load,
-            "title": catalogue[load["table_id"]].spec[f"title_{'en' if lang == 'en' else 'nb'}"]
-            if load["table_id"] in catalogue
-            else load["file_name"],
-        }
-        for load in data.loads
-    ]
+    overview_marks = marks_for(p.get("origin") for p in places if p.get("population"))
+    sources = source_list(data.used_loads, t, lang)
     weights = {r["indicator_id"]: r["weight"] for r in _index_weights(settings)}
     common = {
         "root": "",
@@ -156,12 +176,15 @@ def build_pages(
         ),
         "any_break": any(tw["has_break"] for tw in towns),
         "sources": sources,
-        "any_synthetic": any(
-            x["value_origin"] in ("synthetic", "official_totals") for x in sources
-        ),
+        "any_sample": any(s["origin"] == "sample" for s in sources),
+        "any_marked": ctx.any_marked,
+        "origin_statements": origin_statements(ctx),
+        "footer_sources": t("sources_line", parts="; ".join(ctx.source_parts(ctx.origins))),
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
         "bars": bars,
+        "overview_marks": overview_marks,
+        "overview_source": ctx.source("population", "population_change_10y_pct"),
         "stale_notices": stale_notices(stale or {}, fmt, t),
     }
     pages = {
@@ -174,6 +197,41 @@ def build_pages(
     pages["quality"] = env.get_template("quality.html").render(**{**common, "root": "../"})
     pages["print"] = env.get_template("print.html").render(**common)
     return pages
+
+
+def source_list(loads: list[dict], t: Messages, lang: str) -> list[dict]:
+    """The inputs the marts use, each StatBank table (and each survey or interview wave) once,
+    with the loads that feed it: a table loaded again is not listed twice."""
+    catalogue = load_catalogue()
+    title = "title_en" if lang == "en" else "title_nb"
+    grouped: dict[tuple, list[dict]] = {}
+    for load in loads:
+        key = (load["source"], load["table_id"] or "", load.get("wave") or 0)
+        grouped.setdefault(key, []).append(load)
+    rows = []
+    for (source, table_id, wave), mine in sorted(
+        grouped.items(), key=lambda kv: (kv[0][0] != "statbank", kv[0])
+    ):
+        origin = weakest(load["origin"] for load in mine) or "official"
+        people = source in PEOPLE_SOURCES
+        if table_id in catalogue:
+            content = catalogue[table_id].spec[title]
+        elif people:
+            content = t(f"source_title_{source}", wave=wave)
+        else:
+            content = mine[0]["file_name"]
+        rows.append(
+            {
+                "label": table_id or t[f"source_label_{source}"],
+                "title": content,
+                "origin": origin,
+                "origin_label": t[f"origin_{'people_' if people else ''}{origin}"],
+                "files": ", ".join(sorted({load["file_name"] for load in mine})),
+                "loaded": max(load["loaded_at"] for load in mine),
+                "rows_loaded": sum(load["rows_loaded"] for load in mine),
+            }
+        )
+    return rows
 
 
 def stale_notices(stale: dict[str, str | None], fmt: Formatter, t) -> list[str]:

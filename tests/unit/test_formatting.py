@@ -30,3 +30,8 @@ def test_english_uses_commas_and_points():
 def test_missing_values_are_a_dash_never_zero():
     fmt = Formatter("nb")
     assert fmt.number(None) == fmt.percent(None) == fmt.signed(None) == MISSING
+
+
+def test_a_negative_number_has_the_minus_sign_the_charts_use():
+    assert Formatter("nb").number(-7.08, 1) == "\u22127,1"
+    assert Formatter("nb").number(-0.04, 1) == "0,0"  # rounds to zero: no sign
