@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from rich.table import Table
 from flows import __version__, runtime
 from flows.errors import BymonitorError
 from flows.settings import get_settings
+from flows.terminal import plain, safe
 
 app = typer.Typer(
     help="bymonitor: the yearly monitoring of Nordland's ten towns. "
@@ -41,24 +43,60 @@ YearOption = Annotated[
 ]
 
 
-def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code=1)
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {safe(message)}", highlight=False)
+    return typer.Exit(code=code)
 
 
-def _save_traceback() -> Path:
+def _save_traceback() -> Path | None:
+    """Keep the traceback of an unexpected error in warehouse/logs/last-error.txt, if possible."""
     import traceback
 
-    path = get_settings().warehouse_dir / "logs" / "last-error.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(traceback.format_exc(), encoding="utf-8")
+    try:
+        path = get_settings().warehouse_dir / "logs" / "last-error.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(traceback.format_exc(), encoding="utf-8")
+    except (OSError, BymonitorError):  # a home that cannot be written: the sentence must do
+        return None
     return path
 
 
-def _settings():
+def _settings(writes: bool = True):
+    """The settings, once BYMONITOR_HOME is known to be usable (readable; writable for a command
+    that writes), with the frameworks' environment set."""
     settings = get_settings()
+    _check_home(settings.home, settings.warehouse_dir, writes)
     runtime.configure(settings)
     return settings
+
+
+def _check_home(home: Path, warehouse_dir: Path, writes: bool) -> None:
+    """One sentence, instead of a traceback later, for a home bymonitor cannot use."""
+    import os
+    import tempfile
+
+    advice = "give this user access to it, or set BYMONITOR_HOME to another folder"
+    try:
+        if home.exists() and not home.is_dir():
+            raise BymonitorError(f"BYMONITOR_HOME {home} is not a folder; {advice}")
+        if home.exists():
+            os.listdir(home)
+        if warehouse_dir.exists():
+            os.listdir(warehouse_dir)
+    except OSError as exc:
+        raise BymonitorError(
+            f"BYMONITOR_HOME {home} cannot be read ({exc.strerror}: {exc.filename}); {advice}"
+        ) from None
+    if not writes:
+        return
+    try:
+        warehouse_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=warehouse_dir):
+            pass
+    except OSError as exc:
+        raise BymonitorError(
+            f"BYMONITOR_HOME {home} cannot be written ({exc.strerror}: {warehouse_dir}); {advice}"
+        ) from None
 
 
 @contextmanager
@@ -81,8 +119,8 @@ class _ProgressHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         style = {logging.WARNING: "yellow", logging.ERROR: "red"}.get(record.levelno)
-        text = record.getMessage()
-        err.print(f"[{style}]{text}[/]" if style else text, highlight=False, markup=bool(style))
+        text = safe(record.getMessage())
+        err.print(f"[{style}]{text}[/]" if style else text, highlight=False)
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -91,6 +129,9 @@ def _configure_logging(verbose: bool) -> None:
     logger.propagate = False
     if not any(isinstance(h, _ProgressHandler) for h in logger.handlers):
         logger.addHandler(_ProgressHandler())
+
+
+NO_ACCESS = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def _guard(func):
@@ -106,8 +147,14 @@ def _guard(func):
         except KeyboardInterrupt:
             raise _fail("interrupted") from None
         except Exception as exc:  # unexpected: one sentence here, the traceback in a file
+            if isinstance(exc, OSError) and exc.errno in NO_ACCESS:
+                raise _fail(
+                    f"no access to {exc.filename or 'a file'} ({exc.strerror}): check the "
+                    "permissions of BYMONITOR_HOME and of the files given"
+                ) from None
             trace = _save_traceback()
-            raise _fail(f"unexpected {type(exc).__name__}: {exc} (traceback in {trace})") from None
+            where = f"traceback in {trace}" if trace else "the home is not writable: no traceback"
+            raise _fail(f"unexpected {type(exc).__name__}: {exc} ({where})") from None
 
     return wrapper
 
@@ -177,7 +224,7 @@ def run(
         raise BymonitorError("--live refreshes the latest year; backfill with --years separately")
     wanted = parse_years(years) if years else None
     settings = _settings()
-    out.print(f"bymonitor: refresh in {settings.home} (starting Prefect)…")
+    out.print(f"bymonitor: refresh in {safe(settings.home)} (starting Prefect)…", highlight=False)
     if wanted:
         from flows.refresh import backfill
 
@@ -186,7 +233,7 @@ def run(
         finally:
             _print_run_summary(settings)
         for report in reports:
-            out.print(f"[bold green]report:[/] {report}", highlight=False)
+            out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
         return
     if not live and _report_is_up_to_date(settings, year):
         return
@@ -196,7 +243,7 @@ def run(
         report = yearly_refresh(year=year, live=live, allow_stale=allow_stale)
     finally:
         _print_run_summary(settings)
-    out.print(f"[bold green]report:[/] {report}", highlight=False)
+    out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
 
 
 def _report_is_up_to_date(settings, year: int | None) -> bool:
@@ -219,7 +266,7 @@ def _report_is_up_to_date(settings, year: int | None) -> bool:
     out.print("bymonitor: inputs, models, suites and templates are unchanged since the report "
               "was made: it is up to date (Prefect not started)", highlight=False)  # fmt: skip
     _print_run_summary(settings)
-    out.print(f"[bold green]report:[/] {report}", highlight=False)
+    out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
     return True
 
 
@@ -230,13 +277,19 @@ def _print_run_summary(settings) -> None:
     run = last_run(settings)
     if not run:
         return
-    table = Table(title=f"run {run['run_id']} {run['status']} (year {run.get('year') or '?'})")
+    table = Table(
+        title=safe(f"run {run['run_id']} {run['status']} (year {run.get('year') or '?'})")
+    )
     for column in ("stage", "result", "seconds", "rows", "what happened"):
         table.add_column(column)
     for stage in run.get("stages", []):
         rows = "" if stage["rows"] is None else f"{stage['rows']:,}"
         table.add_row(
-            stage["name"], stage["status"], f"{stage['seconds']:.1f}", rows, stage["summary"]
+            safe(stage["name"]),
+            safe(stage["status"]),
+            f"{stage['seconds']:.1f}",
+            rows,
+            safe(stage["summary"]),
         )
     out.print(table)
 
@@ -251,7 +304,10 @@ def serve() -> None:
 
     from flows.schedule import CRON, TIMEZONE, deployment
 
-    out.print(f"bymonitor: serving the yearly refresh ({CRON}, {TIMEZONE}) for {settings.home}")
+    out.print(
+        f"bymonitor: serving the yearly refresh ({CRON}, {TIMEZONE}) for {safe(settings.home)}",
+        highlight=False,
+    )
     prefect_serve(deployment())
 
 
@@ -293,22 +349,22 @@ def _ingest_statbank(settings, files, table, live, tables) -> list[str]:
         if not files:
             raise BymonitorError("give JSON-stat2 files to load, or --live")
         for result in pipeline.ingest_statbank(settings, files, table):
-            out.print(result.describe(), highlight=False)
+            out.print(safe(result.describe()), highlight=False)
         return []
     if files:
         raise BymonitorError("give either files or --live, not both")
     wanted = [t.strip() for t in tables.split(",") if t.strip()] if tables else None
     fetched = pipeline.ingest_statbank_live(
-        settings, wanted, progress=lambda m: err.print(m, highlight=False)
+        settings, wanted, progress=lambda m: err.print(safe(m), highlight=False)
     )
     for result in fetched.loads:
-        out.print(result.describe(), highlight=False)
+        out.print(safe(result.describe()), highlight=False)
     summary = Table(title="StatBank tables")
     for column in ("table", "outcome", "detail"):
         summary.add_column(column, overflow="fold")
     for table_id, outcome, detail in fetched.summary_rows():
         style = "green" if outcome == "ok" else "red"
-        summary.add_row(table_id, f"[{style}]{outcome}[/]", detail)
+        summary.add_row(safe(table_id), f"[{style}]{safe(outcome)}[/]", safe(detail))
     out.print(summary)
     return [t.table_id for t in fetched.failed]
 
@@ -337,17 +393,17 @@ def statbank_check(
         status = "[green]ok[/]" if plan.ok else "[red]problem[/]"
         problems = plan.problems or ([plan.error] if plan.error else [])
         table.add_row(
-            plan.table_id,
+            safe(plan.table_id),
             status,
-            ", ".join(plan.codelists) or "–",
-            periods,
+            safe(", ".join(plan.codelists) or "–"),
+            safe(periods),
             f"{plan.cells:,}".replace(",", " ") if plan.ok else "–",
-            "\n".join([*problems, *plan.notes]) or "",
+            "\n".join(safe(line) for line in [*problems, *plan.notes]),
         )
     out.print(table)
     for plan in plans:  # each problem whole, on its own line, to copy from
         for problem in plan.problems or ([plan.error] if plan.error else []):
-            out.print(f"- {problem}", highlight=False, markup=False)
+            out.print(f"- {plain(problem)}", highlight=False, markup=False)
     bad = [p.table_id for p in plans if not p.ok]
     if bad:
         raise BymonitorError(
@@ -370,7 +426,7 @@ SheetOption = Annotated[
 
 def _report_people(results) -> None:
     for result in results:
-        out.print(result.describe(), highlight=False)
+        out.print(safe(result.describe()), highlight=False)
     rejected = sum(r.rows_rejected for r in results)
     if rejected:
         err.print(
@@ -421,7 +477,7 @@ def ingest_sample() -> None:
     with _writing(settings) as settings:
         files = pipeline.sample_statbank_files(settings)
         for result in pipeline.ingest_statbank(settings, files):
-            out.print(result.describe(), highlight=False)
+            out.print(safe(result.describe()), highlight=False)
         for source in ("survey", "interviews"):
             _report_people(pipeline.ingest_sample_people(settings, source))
 
@@ -434,7 +490,7 @@ def build() -> None:
 
     settings = _settings()
     with _writing(settings) as settings:
-        out.print(pipeline.build(settings).describe(), highlight=False)
+        out.print(safe(pipeline.build(settings).describe()), highlight=False)
 
 
 @app.command()
@@ -452,7 +508,7 @@ def check(year: YearOption = None) -> None:
             _print_checks(exc.result)
             raise
     _print_checks(result)
-    out.print(result.describe(), highlight=False)
+    out.print(safe(result.describe()), highlight=False)
 
 
 def _print_checks(result) -> None:
@@ -461,7 +517,9 @@ def _print_checks(result) -> None:
         table.add_column(column)
     for c in result.checks:
         verdict = "[green]passed[/]" if c.success else "[red]FAILED[/]"
-        table.add_row(c.suite, c.description["en"], c.severity, verdict, c.observed)
+        table.add_row(
+            safe(c.suite), safe(c.description["en"]), safe(c.severity), verdict, safe(c.observed)
+        )
     out.print(table)
 
 
@@ -480,7 +538,7 @@ def publish(
     with _writing(settings, warehouse=False):
         report_year = year or pipeline.latest_year(settings)
         publication = pipeline.publish_year(settings, report_year, lang)
-    out.print(publication.describe(), highlight=False)
+    out.print(safe(publication.describe()), highlight=False)
 
 
 @app.command()
@@ -489,16 +547,16 @@ def status() -> None:
     """Say what is loaded, built, checked and published, and how the last run went."""
     from flows.status import collect
 
-    s = collect(_settings())
-    out.print(f"home:      {s.home}\nwarehouse: {s.warehouse}", highlight=False)
+    s = collect(_settings(writes=False))
+    out.print(f"home:      {safe(s.home)}\nwarehouse: {safe(s.warehouse)}", highlight=False)
     if s.warehouse_note:
-        out.print(f"[yellow]{s.warehouse_note}[/]")
+        out.print(f"[yellow]{safe(s.warehouse_note)}[/]", highlight=False)
     if s.running:
+        from flows.lock import describe
+
+        holder = {"stage": "starting", **s.running}
         out.print(
-            f"\n[bold]a run is in progress:[/] process {s.running['pid']}, started "
-            f"{s.running['started_at']}, `{s.running['command']}`, "
-            f"stage {s.running.get('stage', 'starting')}",
-            highlight=False,
+            f"\n[bold]a run is in progress:[/] held by {safe(describe(holder))}", highlight=False
         )
     if s.runs:
         table = Table(title="last runs")
@@ -508,11 +566,11 @@ def status() -> None:
         for run in s.runs:
             seconds = sum(stage["seconds"] for stage in run["stages"])
             table.add_row(
-                run["run_id"],
-                run["flow"],
+                safe(run["run_id"]),
+                safe(run["flow"]),
                 str(run.get("year") or ""),
                 f"{run['started_at']:%Y-%m-%d %H:%M}",
-                run["status"],
+                safe(run["status"]),
                 f"{seconds:.1f}",
             )
         out.print(table)
@@ -520,36 +578,35 @@ def status() -> None:
         for stage in s.last_run["stages"]:
             rows = "" if stage["rows"] is None else f"{stage['rows']:>9,} rows"
             out.print(
-                f"  {stage['name']} {stage['status']}  {stage['seconds']:>6.1f} s {rows}"
-                f"  {stage['summary']}",
+                f"  {safe(stage['name'])} {safe(stage['status'])}  {stage['seconds']:>6.1f} s "
+                f"{rows}  {safe(stage['summary'])}",
                 highlight=False,
             )
         if s.last_run.get("error"):
-            out.print(f"last run's error: [red]{s.last_run['error']}[/]", highlight=False)
+            out.print(f"last run's error: [red]{safe(s.last_run['error'])}[/]", highlight=False)
     else:
         out.print("\nno run yet: `bymonitor run` runs the yearly refresh")
     if s.loads:
         out.print(f"\nloaded files ({len(s.loads)}):")
         for load in s.loads:
             out.print(
-                f"  {load['file_name']}  {load['rows_loaded']} rows, "
+                f"  {safe(load['file_name'])}  {load['rows_loaded']} rows, "
                 f"{load['rows_rejected']} rejected"
-                f"  ({load['load_id']}, {load['loaded_at']:%Y-%m-%d %H:%M})",
+                f"  ({safe(load['load_id'])}, {load['loaded_at']:%Y-%m-%d %H:%M})",
                 highlight=False,
             )
     if s.marts:
         out.print(
-            "\nmarts: " + ", ".join(f"{k} ({v} rows)" for k, v in s.marts.items()), highlight=False
+            "\nmarts: " + ", ".join(f"{safe(k)} ({v} rows)" for k, v in s.marts.items()),
+            highlight=False,
         )
     for year, verdict in sorted(s.gate.items()):
-        out.print(f"gate {year}: {verdict}", highlight=False)
+        out.print(f"gate {year}: {safe(verdict)}", highlight=False)
     if s.published:
         out.print("published: " + ", ".join(str(y) for y in s.published), highlight=False)
         latest = max(s.published)
-        out.print(
-            f"latest report: {Path(s.home) / 'reports' / 'published' / str(latest) / 'index.html'}",
-            highlight=False,
-        )
+        index = Path(s.home) / "reports" / "published" / str(latest) / "index.html"
+        out.print(f"latest report: {safe(index)}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 The lock is an OS file lock (flock), so the kernel releases it when the holder dies: a lock
 left by a crashed run can always be taken over. The file also says who holds it (process id,
-start time, command) so a second writer can tell the user.
+host, start time, command) so a second writer can tell the user. Whether a run is in progress
+is asked of the lock itself, never guessed from the process id in the file: that id may belong
+to another host (a home on a shared disk) or have been reused since.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -24,29 +27,30 @@ class WarehouseBusy(BymonitorError):
     """Another process is writing to the same BYMONITOR_HOME."""
 
 
-def _describe(holder: dict) -> str:
+def describe(holder: dict) -> str:
+    """`process 123 on host h, started …, running `bymonitor run`, now at stage build`."""
+    host = f" on host {holder['host']}" if holder.get("host") else ""
     stage = f", now at stage {holder['stage']}" if holder.get("stage") else ""
     return (
-        f"process {holder.get('pid', '?')}, started {holder.get('started_at', '?')}, "
+        f"process {holder.get('pid', '?')}{host}, started {holder.get('started_at', '?')}, "
         f"running `{holder.get('command', '?')}`{stage}"
     )
 
 
 def current_holder(path: Path) -> dict | None:
-    """Who is writing now (pid, start time, command, stage), or None when nobody is."""
-    holder = _read(path)
-    pid = holder.get("pid")
-    return holder if pid and _pid_alive(int(pid)) else None
-
-
-def _pid_alive(pid: int) -> bool:
+    """Who is writing now (pid, host, start time, command, stage), or None when nobody holds
+    the lock, whatever a stopped run left in the file."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below)
+    except FileNotFoundError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read(path) or {"stage": "starting"}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
 
 
 class Holder(dict):
@@ -81,17 +85,21 @@ def writer_lock(path: Path, wait_s: float = 10.0, notice=lambda message: None) -
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise WarehouseBusy(
-                        f"another run is writing to {path.parent} ({_describe(_read(path))}); "
-                        f"waited {wait_s:g} s. Try again when it has finished."
+                        f"another run is writing to {path.parent}: held by "
+                        f"{describe(_read(path))}; waited {wait_s:g} s. Try again when it has "
+                        "finished."
                     ) from None
                 time.sleep(0.2)
+        # A holder empties the file when it lets go: what is left was written by one that stopped.
         previous = _read(path)
-        stale = previous.get("pid") and previous.get("pid") != os.getpid()
-        if stale and not _pid_alive(int(previous["pid"])):
-            notice(f"took over the lock left by a run that stopped ({_describe(previous)})")
+        host = socket.gethostname()
+        ours = previous.get("pid") == os.getpid() and previous.get("host", host) == host
+        if previous.get("pid") and not ours:
+            notice(f"took over the lock left by a run that stopped ({describe(previous)})")
         holder = Holder(
             handle,
             pid=os.getpid(),
+            host=host,
             started_at=datetime.now(UTC).isoformat(timespec="seconds"),
             command=" ".join(["bymonitor", *sys.argv[1:]]),
         )

@@ -30,7 +30,7 @@ from flows.publish.marts import read_report_data
 from flows.publish.render import Publication, PublishError, publish
 from flows.settings import Settings
 from flows.transform import BuildResult, run_dbt
-from flows.warehouse import connect
+from flows.warehouse import connect, sql_identifier
 
 
 def sample_statbank_files(settings: Settings) -> list[Path]:
@@ -266,5 +266,6 @@ def mart_rows(settings: Settings) -> int:
             "select table_name from duckdb_tables() where schema_name = 'marts'"
         ).fetchall()
         return sum(
-            con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for (name,) in names
+            con.execute(f"select count(*) from marts.{sql_identifier(name)}").fetchone()[0]
+            for (name,) in names
         )

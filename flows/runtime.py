@@ -6,6 +6,7 @@ before any of them is imported (the CLI and the flow module call it first).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -29,7 +30,8 @@ def configure(settings: Settings) -> None:
     """Set the environment the frameworks read at start-up (user-set values win, but not for
     telemetry, which is always off)."""
     os.environ.update(NO_PHONE_HOME)
-    settings.prefect_home.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a read-only home: only commands that read get here
+        settings.prefect_home.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(settings.prefect_home))
     os.environ.setdefault(
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(settings.prefect_startup_timeout_s)

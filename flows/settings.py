@@ -6,8 +6,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, PrivateAttr, SecretStr, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.errors import BymonitorError
 
 if TYPE_CHECKING:
     from flows.ingest.statbank_api import ApiConfig
@@ -162,6 +164,35 @@ class Settings(BaseSettings):
         return self.published_dir / str(year)
 
 
+class SettingsError(BymonitorError):
+    """A BYMONITOR_* variable holds a value bymonitor cannot use."""
+
+
+# What to write instead, for settings whose rule reads poorly in pydantic's words.
+HINTS = {"lang": "use nb or en"}
+SECRET = {"pseudonym_key"}  # never echoed, not even when wrong
+
+
 def get_settings() -> Settings:
-    """Read the settings from the environment now (not cached: tests change the environment)."""
-    return Settings()
+    """Read the settings from the environment now (not cached: tests change the environment).
+    A value that breaks a rule is SettingsError: one sentence naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_invalid(exc)) from None
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """Each broken rule as `BYMONITOR_X='value' is not valid: why`, joined into one sentence."""
+    parts = []
+    for error in exc.errors():
+        reason = str(error["msg"]).removeprefix("Value error, ")
+        if not error["loc"]:  # a rule over several settings: its message names them
+            parts.append(reason)
+            continue
+        name = str(error["loc"][0])
+        variable = f"BYMONITOR_{name.upper()}"
+        shown = variable if name in SECRET else f"{variable}={error.get('input')!r}"
+        reason = HINTS.get(name, reason[:1].lower() + reason[1:])
+        parts.append(f"{shown} is not valid: {reason}")
+    return "; ".join(parts)

@@ -11,7 +11,7 @@ from flows.gate import load_result
 from flows.lock import current_holder
 from flows.runlog import last_runs
 from flows.settings import Settings
-from flows.warehouse import connect
+from flows.warehouse import connect, sql_identifier
 
 
 @dataclass
@@ -72,9 +72,8 @@ def collect(settings: Settings) -> Status:
                 "where schema_name = 'marts' order by table_name"
             ).fetchall()
             for name, _ in marts:
-                status.marts[name] = con.execute(f'select count(*) from marts."{name}"').fetchone()[
-                    0
-                ]
+                count = f"select count(*) from marts.{sql_identifier(name)}"
+                status.marts[name] = con.execute(count).fetchone()[0]
     except duckdb.IOException as exc:
         status.warehouse_note = f"the warehouse is busy (another process is writing): {exc}"
     return status

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
 from flows.settings import Settings
+from flows.warehouse import open_duckdb
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +30,13 @@ def _remove(path: Path) -> None:
         candidate.unlink(missing_ok=True)
 
 
-def _checkpoint(path: Path) -> None:
-    """Fold a left-over write-ahead log into the file so that a byte copy is complete."""
-    if path.with_name(path.name + ".wal").exists():
-        duckdb.connect(str(path)).close()
+def _checkpoint(path: Path, verify: bool = False) -> None:
+    """Fold a left-over write-ahead log into the file so that a byte copy is complete; with
+    `verify`, open the file even without one, so that a damaged warehouse is named as such
+    rather than copied."""
+    has_wal = path.with_name(path.name + ".wal").exists()
+    if has_wal or verify:
+        open_duckdb(path, read_only=not has_wal).close()
 
 
 def _fsync(path: Path) -> None:
@@ -59,7 +61,7 @@ def warehouse_transaction(settings: Settings) -> Iterator[Settings]:
     _remove(work)
     committed.parent.mkdir(parents=True, exist_ok=True)
     if committed.exists():
-        _checkpoint(committed)
+        _checkpoint(committed, verify=True)
         shutil.copyfile(committed, work)
     try:
         yield settings.working_on(work)

@@ -141,13 +141,42 @@ class WarehouseMissing(BymonitorError):
     """The warehouse file does not exist yet."""
 
 
+class WarehouseUnusable(BymonitorError):
+    """The warehouse file is damaged or cannot be opened (permissions, read-only disk)."""
+
+
+# What DuckDB says of a file that is not (or no longer) a whole database
+DAMAGED = ("not a valid duckdb database file", "could not read enough bytes", "checksum",
+           "corrupt")  # fmt: skip
+NO_ACCESS = ("permission denied", "read-only file system")
+
+
+def open_duckdb(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect, with a damaged or inaccessible file named in one sentence."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if any(sign in message.lower() for sign in DAMAGED):
+            raise WarehouseUnusable(
+                f"the warehouse {path} is damaged ({message}); restore it from a backup, or move "
+                "it aside and load the input files again"
+            ) from None
+        if any(sign in message.lower() for sign in NO_ACCESS):
+            raise WarehouseUnusable(
+                f"the warehouse {path} cannot be opened ({message}); check the permissions of "
+                "BYMONITOR_HOME"
+            ) from None
+        raise
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; read-write creates it and the raw schema if needed."""
     if read_only and not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `bymonitor ingest` or `bymonitor run`")
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = open_duckdb(path, read_only=read_only)
     try:
         if not read_only:
             con.execute(RAW_DDL)
@@ -194,6 +223,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
-def sqlalchemy_url(path: Path) -> str:
-    """SQLAlchemy URL (duckdb-engine) for readers such as the report and BI tools."""
-    return f"duckdb:///{path}"
+def sqlalchemy_url(path: Path):
+    """SQLAlchemy URL (duckdb-engine) for readers such as the report and BI tools; built from
+    its parts, so no character of the path is read as URL syntax."""
+    from sqlalchemy.engine import URL
+
+    return URL.create("duckdb", database=str(path))
+
+
+def sql_literal(text: object) -> str:
+    """A SQL string literal for DuckDB statements that take no parameters (ATTACH): the text
+    in single quotes, each quote doubled. Anywhere a `?` parameter works, use that instead."""
+    text = str(text)
+    if "\x00" in text:
+        raise ValueError("a NUL character cannot be part of a SQL string")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """A quoted SQL identifier (schema, table or column name), each double quote doubled."""
+    if "\x00" in name:
+        raise ValueError("a NUL character cannot be part of a SQL name")
+    return '"' + name.replace('"', '""') + '"'

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from flows.publish.marts import MARTS, ReportData
+from flows.warehouse import sql_identifier, sql_literal
 
 DEFINITION_COLUMNS = ["indicator_id", "name_nb", "name_en", "unit", "definition_nb",
                       "definition_en", "source_tables"]  # fmt: skip
@@ -72,7 +73,8 @@ def write_duckdb_copy(warehouse: Path, path: Path) -> None:
     DOUBLE), so readers such as Evidence or SQLAlchemy never open the live warehouse."""
     con = duckdb.connect(str(path))
     try:
-        con.execute(f"attach '{warehouse}' as live (read_only)")
+        # ATTACH takes no parameters: the path goes in as a properly quoted literal
+        con.execute(f"attach {sql_literal(warehouse)} as live (read_only)")
         con.execute("create schema marts")
         for name in MARTS:
             columns = con.execute(
@@ -82,7 +84,8 @@ def write_duckdb_copy(warehouse: Path, path: Path) -> None:
                 [name],
             ).fetchall()
             select = ", ".join(_plain(column, kind) for column, kind in columns)
-            con.execute(f"create table marts.{name} as select {select} from live.marts.{name}")
+            table = sql_identifier(name)
+            con.execute(f"create table marts.{table} as select {select} from live.marts.{table}")
         con.execute("detach live")
         con.execute("checkpoint")
     finally:
@@ -90,11 +93,11 @@ def write_duckdb_copy(warehouse: Path, path: Path) -> None:
 
 
 def _plain(column: str, kind: str) -> str:
-    kind = kind.upper()
+    kind, column = kind.upper(), sql_identifier(column)
     if kind.startswith("DECIMAL") or kind in ("FLOAT", "REAL"):
-        return f'cast("{column}" as double) as "{column}"'
+        return f"cast({column} as double) as {column}"
     if kind in ("HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT"):
-        return f'cast("{column}" as bigint) as "{column}"'
+        return f"cast({column} as bigint) as {column}"
     if kind == "JSON":
-        return f'cast("{column}" as varchar) as "{column}"'
-    return f'"{column}"'
+        return f"cast({column} as varchar) as {column}"
+    return column
