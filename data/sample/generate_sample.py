@@ -2,7 +2,8 @@
 
 Each file has the shape PxWebApi 2 returns for the catalogue's query (region codes as the
 table's codelist writes them: `K-1804`, `K_1804` or `1804`; `F-18`, `F_18` or `18`; `0`), for
-all 41 Nordland municipalities, Nordland and Norway, from the table's first year to the latest
+all 41 Nordland municipalities (07459: every municipality in Norway), Nordland and Norway, from
+the table's first year to the latest
 year its publishing lag allows for a report on 1 January 2026 (07459, 09817 and 10309 to 2026;
 06913, 09588, 09429, 11616, 13470 and 13472 to 2025; 08316 to 2024).
 
@@ -12,7 +13,9 @@ year its publishing lag allows for a report on 1 January 2026 (07459, 09817 and 
   byte-identical files). Its values are not SSB's figures.
 
 07459, SSB's population on 1 January by sex and age (agg_Funksjonell4):
-- 2005–2026: SSB's cells for the municipalities and Norway (2024 borders);
+- 2005–2026: SSB's cells for the municipalities (all 357) and Norway (2024 borders); where the
+  reference data has estimates for a municipality a reform split (Narvik, Hamarøy, Ålesund,
+  Haram, Heim, Hitra, Orkland), 0, as SSB's summed series deliver a code before its borders;
 - 2001–2004: the reference data has totals only. The cells by sex and age are null with status
   "..", as StatBank marks a figure it does not have; no split is made up;
 - Narvik (1806) and Hamarøy (1875) before 2020: 0, as SSB's summed series (agg_KommSummer)
@@ -47,6 +50,9 @@ How StatBank behaves, mimicked on purpose so the pipeline is tested against it:
 - very small counts of new enterprises are suppressed (value null, status ":");
 - 11616 has an age dimension (Alder) with the single code 15-74, as SSB's table does.
 
+It also writes the seed dbt/seeds/municipality_area.csv (every municipality's county and area,
+for population density; `write_area_seed`).
+
 Run: `python data/sample/generate_sample.py [--shared ../shared/data/ssb]` (or `make sample`).
 Source of the official figures: Statistisk sentralbyrå (SSB), table 07459, CC BY 4.0.
 """
@@ -71,6 +77,12 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 DEFAULT_SHARED = REPO.parent / "shared" / "data" / "ssb"
 CATALOGUE = REPO / "data" / "catalogue" / "statbank_tables.yml"
+AREA_SEED = REPO / "dbt" / "seeds" / "municipality_area.csv"
+AREA_SOURCE = (
+    "area: open geodata repository (MIT licence), as in ../shared/data/ssb/"
+    "municipalities_population_1jan2024.csv; population 1 January 2024: Statistisk sentralbyrå "
+    "(SSB), table 07459, CC BY 4.0"
+)
 MUNICIPALITIES = REPO / "dbt" / "seeds" / "nordland_municipalities.csv"
 OUTPUT_DIR = HERE / "statbank"
 
@@ -210,6 +222,7 @@ class Population:
     official: dict[tuple[str, int], Cells07459]
     totals: dict[str, dict[int, int]]  # SSB's totals, 2001–2026 (the split area: stand-ins)
     cells: dict[tuple[str, int], dict[tuple[str, str], float]]  # base cells, 2001–2026
+    others: list[str] = field(default_factory=list)  # the rest of Norway: 07459 only
 
     def total(self, region: str, year: int) -> int:
         return self.totals[region][year]
@@ -291,7 +304,32 @@ def official_population(shared: Path) -> Population:
 
     for year in years:  # the county is the sum of its municipalities in every year
         assert totals["F18"][year] == sum(totals[m][year] for m in codes), year
-    return Population(codes, names, dict(official), dict(totals), cells)
+    others = rest_of_norway(shared, set(codes), names, official)
+    return Population(codes, names, dict(official), dict(totals), cells, others)
+
+
+def rest_of_norway(
+    shared: Path,
+    nordland: set[str],
+    names: dict[str, str],
+    official: dict[tuple[str, int], Cells07459],
+) -> list[str]:
+    """SSB's cells of every municipality outside Nordland into `official` (07459 only, so towns
+    can be compared with similar municipalities across Norway). Where the reference data has an
+    estimate (a municipality split by a reform: 1508 and 1580 before 2024; 5055, 5056 and 5059
+    before 2020) the cells are 0, as SSB's summed series deliver a code before its borders
+    existed; a year the reference data lacks (Vindafjord and Aure in 2005) stays "..".
+    """
+    others: set[str] = set()
+    for row in read_csv(shared / "population_by_sex_agegroup_2005-2026.csv.gz"):
+        code = row["code"]
+        if row["level"] != "municip" or code in nordland:
+            continue
+        others.add(code)
+        names.setdefault(code, row["name"])
+        value = 0 if row["estimate"] == "True" else int(row["population"])
+        official.setdefault((code, int(row["year"])), {})[(row["sex"], row["age_group"])] = value
+    return sorted(others)
 
 
 def interpolate(anchors: dict[int, float], year: int) -> float:
@@ -422,7 +460,7 @@ class Generator:
     # ---- one method per table: values keyed by (region key, *codes, contents, year)
     def t07459(self, years: range, q: dict) -> dict[Key, float | None]:
         out: dict[Key, float | None] = {}
-        for region, year in product(self.regions(), years):
+        for region, year in product([*self.regions(), *self.pop.others], years):
             cells = self.pop.official.get((region, year))
             for sex, age in product(q["Kjonn"], q["Alder"]):
                 value = cells[(sex, age)] if cells else None
@@ -605,9 +643,10 @@ def region_codes(
     for group in spec["regions"]:
         if not group.get("from", year) <= year <= group.get("to", year):
             continue
-        if group["codes"] == "nordland_municipalities":
+        if group["codes"] in ("nordland_municipalities", "all_municipalities"):
             fmt = group["format"]
-            for code in pop.municipalities:
+            every = sorted([*pop.municipalities, *pop.others])
+            for code in every if group["codes"] == "all_municipalities" else pop.municipalities:
                 if fmt == "{code}" and code in OLD_CODES and year < REFORM_YEAR:
                     shares = list(OLD_CODES[code].values())
                     for part, old in enumerate(OLD_CODES[code]):
@@ -751,6 +790,27 @@ def generate(shared: Path, output_dir: Path, seed: int = SEED) -> list[Path]:
     return written
 
 
+def write_area_seed(shared: Path, path: Path = AREA_SEED) -> Path:
+    """The seed with every municipality's area (km²), for population density: copied from the
+    reference file with its source, ordered by code."""
+    rows = read_csv(shared / "municipalities_population_1jan2024.csv")
+    rows.sort(key=lambda r: r["id"])
+    counties = {  # the Norwegian name, without the Sami or Kven form SSB adds after a hyphen
+        row["code"]: row["name"].split("-")[0]
+        for row in read_csv(shared / "population_by_sex_agegroup_2005-2026.csv.gz")
+        if row["level"] == "county"
+    }
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["municipality_code", "municipality_name", "county_code", "county_name",
+                         "area_km2", "population_1jan2024", "source"])  # fmt: skip
+        for row in rows:
+            county = row["id"][:2]
+            writer.writerow([row["id"], row["name_no"], county, counties[county],
+                             row["area_km2"], row["population"], AREA_SOURCE])  # fmt: skip
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
@@ -759,6 +819,8 @@ def main() -> None:
     args = parser.parse_args()
     for path in generate(args.shared, args.output, args.seed):
         print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+    if args.output == OUTPUT_DIR:
+        print(f"wrote {write_area_seed(args.shared)}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ each table. The table's metadata settles the exact query (`flows.ingest.statbank
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,12 +74,17 @@ class Query:
 
 @dataclass(frozen=True)
 class RegionGroup:
-    """Region codes asked with one codelist, for the years `first`..`last` (None: open)."""
+    """Region codes asked with one codelist, for the years `first`..`last` (None: open).
+
+    With `pattern`, the codes asked are every code of the codelist's own metadata that matches
+    it (e.g. every municipality in Norway); `codes` are then the ones that must be among them.
+    """
 
     codelist: str | None
     codes: list[str]
     first: int | None = None
     last: int | None = None
+    pattern: str | None = None
 
     def covers(self, year: int) -> bool:
         return (self.first is None or year >= self.first) and (
@@ -120,16 +126,30 @@ class TableSpec:
     def region_groups(self, municipalities: list[str]) -> list[RegionGroup]:
         groups = []
         for group in self.spec["regions"]:
-            if group["codes"] == "nordland_municipalities":
+            pattern = None
+            if group["codes"] in ("nordland_municipalities", ALL_MUNICIPALITIES):
                 codes = [group["format"].format(code=c) for c in municipalities]
                 if group.get("retired"):  # codes valid in earlier years, for plain-code lists
                     codes += [group["format"].format(code=c) for c in retired_codes(municipalities)]
+                if group["codes"] == ALL_MUNICIPALITIES:
+                    pattern = municipality_pattern(group["format"])
             else:
                 codes = [str(c) for c in group["codes"]]
             groups.append(
-                RegionGroup(group.get("codelist"), codes, group.get("from"), group.get("to"))
+                RegionGroup(
+                    group.get("codelist"), codes, group.get("from"), group.get("to"), pattern
+                )
             )
         return groups
+
+
+ALL_MUNICIPALITIES = "all_municipalities"
+
+
+def municipality_pattern(code_format: str) -> str:
+    """The regular expression of a municipality code written with `format` ("K-{code}")."""
+    before, _, after = code_format.partition("{code}")
+    return re.escape(before) + r"\d{4}" + re.escape(after)
 
 
 REQUIRED = (

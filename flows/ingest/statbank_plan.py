@@ -10,6 +10,7 @@ sentence that says what to change in `data/catalogue/statbank_tables.yml`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -196,7 +197,8 @@ def _plan_region_group(
         if not codelist_exists(region, group.codelist):
             return
         codelists[region] = group.codelist
-    known = set(view({region: group.codelist} if group.codelist else {}).dimensions[region].codes)
+    offered = view({region: group.codelist} if group.codelist else {}).dimensions[region].codes
+    known = set(offered)
     missing = [c for c in group.codes if c not in known]
     if missing:
         where = f"codelist {group.codelist}" if group.codelist else f"variable {region}"
@@ -210,12 +212,15 @@ def _plan_region_group(
             )
         )
         return
+    codes = list(dict.fromkeys(group.codes))
+    if group.pattern:  # every municipality the codelist holds, in its order
+        pattern = re.compile(group.pattern)
+        codes = [c for c in offered if pattern.fullmatch(c)]
+        plan.notes.append(
+            f"{tid}: every municipality {group.codelist or region} holds ({len(codes)} codes)"
+        )
     years = [p for p in periods if group.covers(_year(p) or 0)]
     if not years:
         return
-    query = Query(
-        tid,
-        {region: list(dict.fromkeys(group.codes)), **selections, time: years},
-        codelists,
-    )
+    query = Query(tid, {region: codes, **selections, time: years}, codelists)
     plan.queries.append(query)

@@ -30,6 +30,17 @@ def test_the_committed_snapshot_is_what_the_generator_makes(shared_ssb: Path, tm
         assert path.read_bytes() == (SAMPLE_DIR / path.name).read_bytes(), path.name
 
 
+def test_the_area_seed_is_what_the_generator_makes_from_the_reference_file(
+    shared_ssb: Path, tmp_path: Path
+):
+    written = _generator().write_area_seed(shared_ssb, tmp_path / "municipality_area.csv")
+    seed = REPO_ROOT / "dbt" / "seeds" / "municipality_area.csv"
+    assert written.read_bytes() == seed.read_bytes()
+    rows = seed.read_text(encoding="utf-8").splitlines()[1:]
+    assert len(rows) == 357
+    assert sum(int(r.split(",")[5]) for r in rows) == 5550203  # SSB's Norway, 1 January 2024
+
+
 def _total(table: str, region: str, year: str, **codes: str) -> float | None:
     dataset = jsonstat.read_file(SAMPLE_DIR / f"{table}.json")
     values = [

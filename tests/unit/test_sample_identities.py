@@ -194,8 +194,10 @@ def test_births_follow_women_20_44_and_deaths_follow_the_old():
 
 # --------------------------------------------------------------------------- SSB's 07459
 def test_07459_is_ssbs_where_the_reference_data_has_it(shared_ssb: Path):
-    """Every cell 2005–2026 equals ../shared's SSB figures; SSB's 0 for the split area before
-    2020; '..' (no split in the reference data) for 2001–2004; SSB's totals for Nordland."""
+    """Every cell 2005–2026 equals ../shared's SSB figures, for every municipality in Norway;
+    SSB's 0 for the split area before 2020 (and for the other municipalities a reform split,
+    where the reference data has estimates); '..' where the reference data has no split (every
+    municipality 2001–2004, Vindafjord and Aure in 2005); SSB's totals for Nordland."""
     reference: dict[tuple[str, str, str, str], int] = {}
     estimates = set()
     with gzip.open(shared_ssb / "population_by_sex_agegroup_2005-2026.csv.gz", "rt") as handle:
@@ -221,12 +223,21 @@ def test_07459_is_ssbs_where_the_reference_data_has_it(shared_ssb: Path):
             assert v is None or (region[2:] in SPLIT_AREA and v == 0), key
         elif region[2:] in SPLIT_AREA and int(year) < 2020:
             assert key in estimates and v == 0, key
-        elif key in estimates:
-            assert region == "F-18" and int(year) < 2020, key
+        elif key in estimates and region == "F-18":
+            assert int(year) < 2020, key
+        elif key in estimates:  # split by a reform elsewhere in Norway: SSB's summed series
+            assert region[2:] not in MUNICIPALITIES and v == 0, key
+        elif key not in reference:
+            assert region in ("K-1160", "K-1576") and year == "2005" and v is None, key
         else:
             assert v == reference[key], key
             compared += 1
-    assert compared == 43 * 20 * 7 + 40 * 20 * 15
+    nordland = 43 * 20 * 7 + 40 * 20 * 15
+    elsewhere = 316 * 20 * 22 - 2 * 20 - 2 * 20 * 19 - 3 * 20 * 15  # less missing and estimates
+    assert compared == nordland + elsewhere
+    assert {r for r, *_ in snapshot if r.startswith("K-")} == {f"K-{m}" for m in MUNICIPALITIES} | {
+        region for region, *_ in reference if region.startswith("K-")
+    }
     for year, total in county_totals.items():
         assert value("07459", "F-18", year, "Personer1") in (total, None), year
     assert value("07459", "F-18", 2017, "Personer1") == 241614
