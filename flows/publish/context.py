@@ -141,10 +141,11 @@ class Context:
                 found.add("survey")
         return sorted(found)
 
-    def source_parts(self, tables: Iterable[str]) -> list[str]:
+    def source_parts(self, tables: Iterable[str], credit: bool = False) -> list[str]:
         """Who the figures are from, a phrase per origin: SSB's tables, the tables sample values
         stand in for, the survey and interviews as what they are. Tables the marts do not use
-        are left out (nothing of theirs is shown)."""
+        are left out (nothing of theirs is shown). `credit` names SSB in full (the footer's
+        attribution, as the licence asks)."""
         tables = sorted(set(tables))
         used = [k for k in tables if k in self.origins] or tables
         origin_of = {k: self.origins.get(k, "official") for k in used}
@@ -152,7 +153,8 @@ class Context:
         for origin in ORIGINS:
             mine = [k for k in used if k not in PEOPLE_SOURCES and origin_of[k] == origin]
             if mine:
-                parts.append(self.t(f"source_{origin}", tables=", ".join(mine)))
+                key = "credit_official" if credit and origin == "official" else f"source_{origin}"
+                parts.append(self.t(key, tables=", ".join(mine)))
         for source in PEOPLE_SOURCES:
             if source in used:
                 made_up = origin_of[source] != "official"  # an estimate of answers is none of ours

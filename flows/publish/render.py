@@ -179,7 +179,9 @@ def build_pages(
         "any_sample": any(s["origin"] == "sample" for s in sources),
         "any_marked": ctx.any_marked,
         "origin_statements": origin_statements(ctx),
-        "footer_sources": t("sources_line", parts="; ".join(ctx.source_parts(ctx.origins))),
+        "footer_sources": t(
+            "sources_line", parts="; ".join(ctx.source_parts(ctx.origins, credit=True))
+        ),
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
         "bars": bars,

@@ -25,7 +25,7 @@ from flows.settings import Settings
 YEAR = 2026
 MARK = "eksempeldata"
 SAMPLE_PHRASE = re.compile(r"i stedet for SSB-tabell ([\d, ]+)")
-OFFICIAL_PHRASE = re.compile(r"SSB, tabell ([\d, ]+)")
+OFFICIAL_PHRASE = re.compile(r"SSB\)?, tabell ([\d, ]+)")
 FOOTER = "Bymonitor Nordland · utgave med eksempeldata (ikke SSBs tall)"
 
 
