@@ -59,3 +59,18 @@ def prefect_server(tmp_path_factory) -> PrefectServer:
     server = PrefectServer(tmp_path_factory.mktemp("prefect-server")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """A home with the embedded sample ingested and built (dbt build) once per session. Tests
+    never write to it: they copy it with `helpers.copy_built` (a file copy, not a build)."""
+    from flows import pipeline
+
+    root = tmp_path_factory.mktemp("built-sample")
+    settings = Settings(home=root)
+    pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings))
+    for source in ("survey", "interviews"):
+        pipeline.ingest_sample_people(settings, source)
+    pipeline.build(settings)
+    return root

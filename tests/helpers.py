@@ -41,6 +41,12 @@ def copy_sample(target: Path) -> Path:
     return target / SAMPLE_STATBANK.name
 
 
+def copy_built(built: Path, target: Path) -> Path:
+    """A copy of a built home's warehouse (the session's `built_sample`) as a new home."""
+    shutil.copytree(built / "warehouse", target / "warehouse")
+    return target
+
+
 def cell_positions(document: dict, **codes: str) -> list[int]:
     """Positions in `value` of the cells whose codes match, e.g. Region="K-1804", Tid="2022"."""
     from flows.ingest import jsonstat

@@ -156,7 +156,7 @@ def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(
     completed = run_cli(home, "run", env={**env, **prefect_server.env()})
     assert completed.returncode == 1
     assert "the quality gate failed" in completed.stderr
-    assert "Population is a positive number of persons" in completed.stderr
+    assert "Bodø 2022: Population is 0, below 1, the lowest plausible value" in completed.stderr
     assert "Traceback" not in completed.stderr
     after = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
     assert after == before

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR, cell_positions
+from helpers import cell_positions, copy_built
 
 from flows import pipeline
 from flows.gate import GateFailed, load_result
 from flows.publish.render import PublishError
+from flows.settings import Settings
 
 
 def _rows(settings, sql: str):
@@ -20,12 +21,11 @@ def _rows(settings, sql: str):
 
 
 @pytest.fixture
-def built(settings):
-    pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
-    for source in ("survey", "interviews"):
-        pipeline.ingest_sample_people(settings, source)
-    pipeline.build(settings)
-    return settings
+def built(built_sample, tmp_path, monkeypatch) -> Settings:
+    """A copy of the sample built once for the session."""
+    home = copy_built(built_sample, tmp_path / "built")
+    monkeypatch.setenv("BYMONITOR_HOME", str(home))
+    return Settings()
 
 
 def test_the_mart_has_every_town_in_every_year_and_narvik_breaks_before_2020(built):
@@ -69,13 +69,16 @@ def test_a_zero_population_fails_the_gate_and_nothing_is_published(
     pipeline.build(settings)
     with pytest.raises(GateFailed) as caught:
         pipeline.check(settings, 2026)
-    assert "Population is a positive number of persons" in str(caught.value)
+    assert "Bodø 2022: Population is 0, below 1, the lowest plausible value" in str(caught.value)
     [failed] = [
         c
         for c in caught.value.result.critical_failures
-        if c.description["en"] == "Population is a positive number of persons."
+        if c.suite == "indicator_bounds" and "Population is 0" in c.observed
     ]
-    assert failed.observed.startswith("1 of 110 rows unexpected")
+    assert (
+        failed.problems["nb"][0]
+        == "Bodø 2022: Folketall er 0, lavere enn 1, det laveste som er mulig."
+    )
     with pytest.raises(PublishError, match="quality gate failed"):
         pipeline.publish_year(settings, 2026)
     assert not settings.publication_dir(2026).exists()
