@@ -722,6 +722,7 @@ def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
             ctx.t.method_aggregation,
             ctx.t("method_vekstkraft", weights=shown),
             ctx.t.method_attractiveness,
+            ctx.t.method_standouts,
             ctx.t.method_suppression,
             ctx.t.method_breaks,
         ],

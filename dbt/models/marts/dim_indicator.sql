@@ -6,13 +6,17 @@ with survey_items as (
 ),
 
 survey_measures as (
+    -- min_meaningful_difference: 10 percentage points for the survey's shares (besides their 95 %
+    -- interval, see town_strengths_weaknesses); none for the mean agreement, whose item counts
+    -- through its share agreeing
     select 'share_yes' as measure, 'yesno' as item_type, 'Andel ja' as measure_nb,
-           'Share answering yes' as measure_en, 'percent' as unit, 1 as decimals, 0.0 as min_value, 100.0 as max_value
+           'Share answering yes' as measure_en, 'percent' as unit, 1 as decimals, 0.0 as min_value, 100.0 as max_value,
+           10.0 as min_meaningful_difference
     union all
     select 'mean_agreement', 'likert5', 'Gjennomsnittlig enighet (1–5)', 'Mean agreement (1–5)',
-           'mean_score', 2, 1.0, 5.0
+           'mean_score', 2, 1.0, 5.0, null
     union all
-    select 'share_agree', 'likert5', 'Andel enige (4–5)', 'Share agreeing (4–5)', 'percent', 1, 0.0, 100.0
+    select 'share_agree', 'likert5', 'Andel enige (4–5)', 'Share agreeing (4–5)', 'percent', 1, 0.0, 100.0, 10.0
 ),
 
 index_tables as (
@@ -35,6 +39,7 @@ select
     cast(min_value as double precision) as min_value,
     cast(max_value as double precision) as max_value,
     cast(max_change_1y_pct as double precision) as max_change_1y_pct,
+    cast(min_meaningful_difference as double precision) as min_meaningful_difference,
     case when indicator_id = 'vekstkraft_index' then (select source_tables from index_tables)
          else source_tables end as source_tables,
     definition_nb,
@@ -55,6 +60,7 @@ select
     survey_measures.min_value,
     survey_measures.max_value,
     null,
+    survey_measures.min_meaningful_difference,
     'survey',
     survey_measures.measure_nb || ' blant næringslivslederne i byen som svarte på spørsmålet '
         || '(«vet ikke» og tomme svar teller ikke). Færre enn 5 svar vises ikke.',
@@ -76,6 +82,7 @@ select
     false,
     0.0,
     100.0,
+    null,
     null,
     '13470',
     'Sysselsatte etter arbeidssted i næringen (' || label_nb || ') i prosent av alle sysselsatte etter arbeidssted.',
