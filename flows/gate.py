@@ -129,6 +129,7 @@ class Suite:
     order_by: str | None = None  # the order failing rows are named in (largest first, say)
     scope: str = "table"  # or "text_columns": every text value of every mart, as one table
     forbidden_column_names: list[str] = field(default_factory=list)
+    forbidden_column_names_description: dict[str, str] | None = None
 
 
 def _bilingual(value: Any) -> bool:
@@ -176,6 +177,9 @@ def load_suites(directory: Path) -> list[Suite]:
                 order_by=document.get("order_by"),
                 scope=document.get("scope", "table"),
                 forbidden_column_names=list(document.get("forbidden_column_names") or []),
+                forbidden_column_names_description=document.get(
+                    "forbidden_column_names_description"
+                ),
             )
         )
     if not suites:
@@ -252,45 +256,55 @@ def _text_values_query(con) -> str:
     )
 
 
+NO_PERSON_COLUMNS = {
+    "nb": "Ingen kolonne i tallgrunnlaget har et navn som tyder på personopplysninger.",
+    "en": "No column in any mart has a name that suggests personal data.",
+}
+
+
 def _column_name_checks(con, suites: list[Suite]) -> list[CheckResult]:
-    """Suites may forbid column names (e.g. anything that sounds like a person) in every mart."""
+    """Suites may forbid column names (anything that sounds like a person) in every mart: one
+    check per suite over every column of every mart."""
     checks = []
-    names = con.execute(
-        "select table_name || '.' || column_name from information_schema.columns "
-        "where table_schema = 'marts'"
-    ).fetchall()
+    names = [
+        name
+        for (name,) in con.execute(
+            "select table_name || '.' || column_name from information_schema.columns "
+            "where table_schema = 'marts'"
+        ).fetchall()
+    ]
     for suite in suites:
-        for pattern in suite.forbidden_column_names:
-            hits = [n for (n,) in names if re.search(pattern, n.split(".", 1)[1], re.IGNORECASE)]
-            found = f": {', '.join(hits[:5])}" if hits else ""
-            checks.append(
-                CheckResult(
-                    suite=suite.name,
-                    expectation="forbidden_column_name",
-                    column=None,
-                    severity="critical",
-                    description={
-                        "nb": f"Ingen kolonne i tallgrunnlaget har et navn som ligner {pattern!r}.",
-                        "en": f"No column in any mart has a name like {pattern!r}.",
-                    },
-                    success=not hits,
-                    observed=f"{len(hits)} column(s){found}",
-                    theme=suite.theme,
-                    checked=len(names),
-                    failing=len(hits),
-                    problems=_column_problems(hits, pattern),
-                )
+        if not suite.forbidden_column_names:
+            continue
+        hits = [
+            (name, pattern)
+            for name in names
+            for pattern in suite.forbidden_column_names
+            if re.search(pattern, name.split(".", 1)[1], re.IGNORECASE)
+        ]
+        problems = {
+            "nb": [f"Tabellen {n.split('.')[0]}, kolonnen {n.split('.')[1]}: navnet ligner {p!r}."
+                   for n, p in hits],
+            "en": [f"Table {n.split('.')[0]}, column {n.split('.')[1]}: the name is like {p!r}."
+                   for n, p in hits],
+        }  # fmt: skip
+        checks.append(
+            CheckResult(
+                suite=suite.name,
+                expectation="forbidden_column_names",
+                column=None,
+                severity="critical",
+                description=suite.forbidden_column_names_description or NO_PERSON_COLUMNS,
+                success=not hits,
+                observed=f"{len(hits)} of {len(names)} columns"
+                + "".join(f"; {name} (like {pattern!r})" for name, pattern in hits[:5]),
+                theme=suite.theme,
+                checked=len(names),
+                failing=len(hits),
+                problems=problems if hits else {},
             )
+        )
     return checks
-
-
-def _column_problems(hits: list[str], pattern: str) -> dict[str, list[str]]:
-    if not hits:
-        return {}
-    return {
-        "nb": [f"{hit}: kolonnen har et navn som ligner {pattern!r}." for hit in hits],
-        "en": [f"{hit}: the column has a name like {pattern!r}." for hit in hits],
-    }
 
 
 ROW_COUNT_TOLERANCE = 0.25
@@ -305,7 +319,7 @@ def _row_count_check(settings: Settings, row_counts: dict[str, int]) -> CheckRes
         for name, count in row_counts.items()
         if previous.get(name) and abs(count - previous[name]) / previous[name] > ROW_COUNT_TOLERANCE
     ]
-    share = f"{ROW_COUNT_TOLERANCE:.0%}"
+    share = f"{ROW_COUNT_TOLERANCE * 100:.0f}\u00a0%"
     return CheckResult(
         suite="stability",
         expectation="row_count_stability",

@@ -37,6 +37,7 @@ from flows.publish.downloads import write_csvs, write_duckdb_copy, write_workboo
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
 from flows.publish.pdf import start_pdf
+from flows.publish.quality import quality_view
 from flows.settings import Settings
 
 
@@ -184,6 +185,7 @@ def build_pages(
         ),
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
+        "quality": quality_view(gate, fmt, t, lang),
         "bars": bars,
         "overview_marks": overview_marks,
         "overview_source": ctx.source("population", "population_change_10y_pct"),
