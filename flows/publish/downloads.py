@@ -1,19 +1,68 @@
-"""The numbers behind the report: a CSV per mart, one XLSX workbook, a read-only DuckDB copy."""
+"""The numbers behind the report: CSV and an XLSX workbook for spreadsheets, CSV for programs,
+a read-only DuckDB copy.
+
+data/*.csv and data/bymonitor.xlsx are for opening in (Norwegian) Excel: semicolons, UTF-8 with a
+byte order mark, decimal commas, values rounded as the report shows them, headers in bokmål, ja/nei.
+data/machine/*.csv are for programs: commas, UTF-8, full precision, the marts' column ids.
+"""
 
 from __future__ import annotations
 
 import csv
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import duckdb
+import yaml
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from flows.publish.marts import MARTS, ReportData
 from flows.warehouse import sql_identifier, sql_literal
 
 DEFINITION_COLUMNS = ["indicator_id", "name_nb", "name_en", "unit", "definition_nb",
                       "definition_en", "source_tables"]  # fmt: skip
+LABELS_FILE = Path(__file__).parents[2] / "reports" / "messages" / "columns_nb.yml"
+WORKBOOK = "bymonitor.xlsx"
+MACHINE = "machine"
+
+# Columns that hold a value in the unit of the row's indicator (indicator_id)
+INDICATOR_VALUES = {"value", "median_of_towns", "difference", "threshold", "town_value",
+                    "peers_median", "peers_min", "peers_max"}  # fmt: skip
+# Counts behind a rate (or, for an index, its level)
+COUNTS = {"numerator", "denominator"}
+# Ratios, quotients and scores that need two decimals to be read; other decimals get one
+TWO_DECIMALS = {"score", "distance", "weight_covered", "job_coverage_ratio", "quotient_norway",
+                "quotient_peers", "gap_below_quotient", "reference_quotient",
+                "concentration_index"}  # fmt: skip
+# Whole numbers that are years, codes or positions: shown without a thousands separator
+PLAIN_INTEGER_ENDS = ("year", "wave", "years", "_order", "rank", "position", "_id", "_code")
+PROFILE_SUFFIXES = {"_change_1y": "endring 1 år", "_change_5y": "endring 5 år",
+                    "_rank": "rangering"}  # fmt: skip
+
+README = """\
+Tallene bak rapporten / The numbers behind the report
+
+data/*.csv og data/bymonitor.xlsx: for regneark (Excel på norsk). Semikolon som skilletegn,
+UTF-8 med BOM, desimalkomma, verdier avrundet slik rapporten viser dem, overskrifter på bokmål,
+ja/nei. Dobbeltklikk for å åpne. Arbeidsboken har i tillegg arket «definisjoner».
+
+data/machine/*.csv: for programmer (R, Python, databaser). Komma som skilletegn, UTF-8 uten BOM,
+full presisjon (punktum som desimaltegn), kolonnenavn som de stabile id-ene i datamodellen,
+true/false, tomt felt for manglende verdi. Kolonnen «origin» sier hvem tallet er fra.
+
+data/*.csv and data/bymonitor.xlsx are for spreadsheets (Norwegian Excel): semicolon-separated,
+UTF-8 with BOM, decimal comma, values rounded as the report shows them, headers in Norwegian.
+data/machine/*.csv are for programs: comma-separated, UTF-8 without BOM, full precision, the
+marts' stable column ids, true/false, empty for missing. Text that starts with = + - @ (which a
+spreadsheet would run as a formula) is prefixed with an apostrophe in every file.
+The column "origin" says whose figure it is: official, estimate or sample.
+"""
 
 
 # A text cell starting with one of these is run as a formula by spreadsheet programs
@@ -28,39 +77,219 @@ def neutralise(value: object) -> object:
     return value
 
 
+@cache
+def _labels() -> dict[str, str]:
+    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")) or {}
+
+
+class Columns:
+    """Header labels and decimals for the marts, from the column labels and dim_indicator."""
+
+    def __init__(self, data: ReportData) -> None:
+        self.indicators = {r["indicator_id"]: r for r in data.marts.get("dim_indicator", [])}
+
+    def label(self, column: str) -> str:
+        labels = _labels()
+        if column in labels:
+            return labels[column]
+        indicator, suffix = self._profile(column)
+        if indicator is not None:
+            name = self.indicators[indicator].get("name_nb") or indicator
+            return f"{name}, {PROFILE_SUFFIXES[suffix]}" if suffix else name
+        return column
+
+    def _profile(self, column: str) -> tuple[str | None, str | None]:
+        """town_profile's columns: <indicator>, <indicator>_change_1y/_5y, <indicator>_rank."""
+        if column in self.indicators:
+            return column, None
+        for suffix in PROFILE_SUFFIXES:
+            if column.endswith(suffix) and column[: -len(suffix)] in self.indicators:
+                return column[: -len(suffix)], suffix
+        return None, None
+
+    def indicator_decimals(self, indicator_id: object) -> int | None:
+        row = self.indicators.get(indicator_id) if isinstance(indicator_id, str) else None
+        if row is None:
+            return None
+        if row.get("unit") == "persons":
+            return 0
+        return int(row["decimals"]) if row.get("decimals") is not None else 1
+
+    def decimals(self, column: str, row: dict) -> int:
+        """Decimals to show for a number: the indicator's; 2 for ratios; none for a whole
+        number; else 1."""
+        value = row.get(column)
+        whole = isinstance(value, (float, Decimal)) and float(value).is_integer()
+        if column in COUNTS and whole:
+            return 0
+        if column in INDICATOR_VALUES or column in COUNTS:
+            places = self.indicator_decimals(row.get("indicator_id"))
+            if places is not None:
+                return places
+        indicator, suffix = self._profile(column)
+        if indicator is not None:
+            if suffix == "_rank":
+                return 0
+            return self.indicator_decimals(indicator) or 0
+        if column in TWO_DECIMALS:
+            return 2
+        return 0 if whole and not column.endswith("_pct") else 1
+
+
+# ------------------------------------------------------------------------ for spreadsheets
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _spreadsheet_number(value: float | int | Decimal, places: int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    text = f"{Decimal(str(value)):.{places}f}"  # fixed point: never exponent notation
+    if text.lstrip("-").strip("0,.") == "":
+        text = text.lstrip("-")  # no "-0,0"
+    return text.replace(".", ",")
+
+
+def spreadsheet_text(value: object, places: int) -> str:
+    """A value as Norwegian Excel reads it from a CSV file."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if _is_number(value):
+        return _spreadsheet_number(value, places)
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return str(neutralise(str(value)))
+
+
+def machine_text(value: object) -> str:
+    """A value for programs: full precision, true/false, ISO dates, empty for missing."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        # every digit of the shortest exact form, in fixed point (no exponent)
+        return format(Decimal(repr(value)), "f") if math.isfinite(value) else ""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return str(neutralise(str(value)))
+
+
 def write_csvs(data: ReportData, folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    """A CSV per mart for spreadsheets in folder, one for programs in folder/machine."""
+    machine = folder / MACHINE
+    machine.mkdir(parents=True, exist_ok=True)
+    columns = Columns(data)
     for name, rows in data.marts.items():
-        write_csv(rows, folder / f"{name}.csv")
+        write_csv(rows, folder / f"{name}.csv", columns)
+        write_machine_csv(rows, machine / f"{name}.csv")
+    (machine / "README.txt").write_text(README, encoding="utf-8")
 
 
-def write_csv(rows: list[dict], path: Path) -> None:
+def write_csv(rows: list[dict], path: Path, columns: Columns | None = None) -> None:
+    """For Norwegian Excel: semicolons, BOM, decimal comma, rounded, headers in bokmål."""
+    columns = columns or Columns(ReportData(marts={}))
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        if rows:
+            writer = csv.writer(handle, delimiter=";")
+            names = list(rows[0])
+            writer.writerow([columns.label(c) for c in names])
+            writer.writerows(
+                [spreadsheet_text(row.get(c), columns.decimals(c, row)) for c in names]
+                for row in rows
+            )
+
+
+def write_machine_csv(rows: list[dict], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         if rows:
             writer = csv.writer(handle)
-            writer.writerow(list(rows[0]))
-            writer.writerows([neutralise(v) for v in row.values()] for row in rows)
+            names = list(rows[0])
+            writer.writerow(names)
+            writer.writerows([machine_text(row.get(c)) for c in names] for row in rows)
+
+
+# ------------------------------------------------------------------------ the workbook
+HEADER_FONT = Font(bold=True)
+
+
+def _number_format(places: int) -> str:
+    return "#,##0" + ("." + "0" * places if places else "")
 
 
 def write_workbook(data: ReportData, path: Path) -> None:
-    """A sheet per mart and a sheet of definitions (sheet names are cut to Excel's 31 letters)."""
+    """A sheet per mart and a sheet of definitions (sheet names are cut to Excel's 31 letters),
+    with headers in bokmål frozen above an autofilter, number formats and column widths."""
     workbook = Workbook(write_only=True)
-    definitions = workbook.create_sheet("definisjoner")
-    definitions.append(DEFINITION_COLUMNS)
-    for row in data.marts["dim_indicator"]:
-        definitions.append([_excel(definitions, row.get(c)) for c in DEFINITION_COLUMNS])
+    columns = Columns(data)
+    definitions = [{c: r.get(c) for c in DEFINITION_COLUMNS} for r in data.marts["dim_indicator"]]
+    _sheet(workbook, "definisjoner", definitions, columns, DEFINITION_COLUMNS)
     for name, rows in data.marts.items():
-        sheet = workbook.create_sheet(name[:31])
-        if rows:
-            sheet.append(list(rows[0]))
-            for row in rows:
-                sheet.append([_excel(sheet, v) for v in row.values()])
+        _sheet(workbook, name[:31], rows, columns, list(rows[0]) if rows else [])
     workbook.save(path)
 
 
-def _excel(sheet, value: object) -> object:
+def _sheet(workbook, title: str, rows: list[dict], columns: Columns, names: list[str]) -> None:
+    sheet = workbook.create_sheet(title)
+    if not names:
+        return
+    labels = [columns.label(c) for c in names]
+    widths = [len(label) for label in labels]
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
+    body = []
+    for row in rows:
+        cells = []
+        for i, column in enumerate(names):
+            cell = _excel(sheet, row.get(column), columns.decimals(column, row), column)
+            shown = spreadsheet_text(row.get(column), columns.decimals(column, row))
+            widths[i] = max(widths[i], len(shown))
+            cells.append(cell)
+        body.append(cells)
+    for i, width in enumerate(widths, start=1):  # column widths before the first row is written
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, 60)
+    header = []
+    for label in labels:
+        cell = WriteOnlyCell(sheet, label)
+        cell.font = HEADER_FONT
+        header.append(cell)
+    sheet.append(header)
+    for cells in body:
+        sheet.append(cells)
+
+
+def _excel(sheet, value: object, places: int = 0, column: str = "") -> object:
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if _is_number(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None
+        cell = WriteOnlyCell(sheet, float(value) if isinstance(value, Decimal) else value)
+        plain = isinstance(value, int) and column.endswith(PLAIN_INTEGER_ENDS)
+        cell.number_format = (
+            "0" if plain else _number_format(0 if isinstance(value, int) else places)
+        )
+        return cell
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
-        return value.replace(tzinfo=None)  # Excel has no time zones
+        value = value.replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
+        return cell
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"  # stored as text: openpyxl would otherwise write "=..." as a formula

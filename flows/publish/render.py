@@ -187,6 +187,7 @@ def build_pages(
         "methods": methods_page(ctx, weights),
         "quality": quality_view(gate, fmt, t, lang),
         "bars": bars,
+        "download_names": list(data.marts),
         "overview_marks": overview_marks,
         "overview_source": ctx.source("population", "population_change_10y_pct"),
         "stale_notices": stale_notices(stale or {}, fmt, t),

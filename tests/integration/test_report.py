@@ -122,6 +122,10 @@ def test_the_pdf_is_a4_with_a_chapter_per_town(publication):
 def test_the_downloads_hold_every_mart(publication):
     for name in MARTS:
         assert (publication / "data" / f"{name}.csv").is_file(), name
+        assert (publication / "data" / "machine" / f"{name}.csv").is_file(), name
+    assert (publication / "data" / "machine" / "README.txt").is_file()
+    index = (publication / "index.html").read_text(encoding="utf-8")
+    assert all(f'href="data/{name}.csv"' in index for name in MARTS)
     workbook = load_workbook(publication / "data" / "bymonitor.xlsx", read_only=True)
     assert set(workbook.sheetnames) == {"definisjoner", *(n[:31] for n in MARTS)}
     con = duckdb.connect(str(publication / "bymonitor.duckdb"), read_only=True)
