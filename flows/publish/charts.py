@@ -133,3 +133,45 @@ def ranked_bars(rows: list[tuple[str, Any, bool]], title: str, x_title: str, loc
         .properties(width=WIDTH - 100, height=22 * len(frame))
     )
     return _svg(chart, locale)
+
+
+def quotient_bars(
+    rows: list[tuple[str, Any, bool]],
+    title: str,
+    x_title: str,
+    locale: str,
+    reference: float = 1.0,
+    threshold: float = 0.5,
+    labels: tuple[str, str] = ("gap", "other"),
+) -> str:
+    """Location quotients as horizontal bars in the given order, a solid rule at `reference`
+    (as common as in the comparison) and a dashed one at `threshold`; bars marked `True` (a
+    possible gap) in a second colour, named by `labels`."""
+    gap, other = labels
+    frame = pd.DataFrame(
+        [(n, v, gap if flagged else other) for n, v, flagged in rows if v is not None],
+        columns=["name", "value", "kind"],
+    )
+    base = alt.Chart(frame)
+    bars = base.mark_bar().encode(
+        y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("value:Q", title=x_title, scale=alt.Scale(domainMin=0)),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=[other, gap], range=[ACCENT, PALETTE[5]])),
+    )
+    lines = pd.DataFrame({"at": [reference, threshold], "line": ["reference", "threshold"]})
+    rules = (
+        alt.Chart(lines)
+        .mark_rule(color="#333")
+        .encode(
+            x="at:Q",
+            strokeDash=alt.StrokeDash(
+                "line:N",
+                scale=alt.Scale(domain=["reference", "threshold"], range=[[1, 0], [4, 3]]),
+                legend=None,
+            ),
+        )
+    )
+    chart = alt.layer(bars, rules, title=_title(title)).properties(
+        width=WIDTH - 220, height=alt.Step(14)
+    )
+    return _svg(chart, locale)

@@ -27,6 +27,11 @@ MARTS = {
     "town_population": "town_id, year",
     "area_population": "area_id, year",
     "source_loads": "source, table_id, loaded_at",
+    "town_peers": "town_id, year, model, rank",
+    "town_peer_comparison": "town_id, year, indicator_id",
+    "town_signals": "town_id, year, rule_id, subject",
+    "signal_backtest": "sort_order",
+    "town_industry_quotients": "town_id, year, industry_order",
 }
 
 

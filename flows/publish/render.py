@@ -22,7 +22,7 @@ from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
-from flows.publish import charts
+from flows.publish import charts, planning
 from flows.publish.context import (
     PEOPLE_SOURCES,
     Context,
@@ -135,6 +135,7 @@ def build_pages(
         )
     for town in towns:
         town["page"] = town_page(ctx, town)
+        town["planning"] = planning.town_section(ctx, town)
     areas = [
         {"area_id": a, "name": rows[0]["area_name"], "now": _point(rows, year) or {}}
         for a in ("nordland", "norge")
@@ -186,6 +187,8 @@ def build_pages(
         "region": region_page(ctx, towns),
         "methods": methods_page(ctx, weights),
         "quality": quality_view(gate, fmt, t, lang),
+        "region_signals": planning.region_signals(ctx, towns),
+        "methods_planning": planning.methods_sections(ctx),
         "bars": bars,
         "download_names": list(data.marts),
         "overview_marks": overview_marks,

@@ -146,6 +146,8 @@ select
                 then referenced.peers_covered else referenced.ten_towns_count end
         as is_possible_gap,
     cast(referenced.max_quotient as double) as gap_below_quotient,
+    cast(referenced.reference_quotient as double) as reference_quotient,
+    cast(100 * referenced.min_reference_share as double) as min_reference_share_pct,
     {{ weakest_origin(['referenced.origin', "coalesce(case when referenced.peers_suffice then referenced.peers_origin else referenced.ten_towns_origin end, referenced.origin)"]) }} as origin
 from referenced
 inner join industries using (nace_code)

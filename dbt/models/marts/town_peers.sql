@@ -146,6 +146,10 @@ select
     ranked.separating[1] as separating_1,
     ranked.separating[2] as separating_2,
     ranked.separating[3] as separating_3,
+    {%- for lang in ['nb', 'en'] %}
+    concat_ws(', ', first_name.name_{{ lang }}, second_name.name_{{ lang }},
+              third_name.name_{{ lang }}) as separating_{{ lang }},
+    {%- endfor %}
     kept.was_peer_last_year,
     cast(sum(case when kept.was_peer_last_year then 1 when not kept.was_peer_last_year then 0 end)
         over (partition by ranked.town_id, ranked.year, ranked.model) as integer) as peers_kept,
@@ -155,3 +159,9 @@ select
 from ranked
 inner join kept using (town_id, year, model, peer_code)
 left join {{ ref('municipality_area') }} as areas on ranked.peer_code = areas.municipality_code
+left join variables as first_name
+    on first_name.model = ranked.model and first_name.indicator_id = ranked.separating[1]
+left join variables as second_name
+    on second_name.model = ranked.model and second_name.indicator_id = ranked.separating[2]
+left join variables as third_name
+    on third_name.model = ranked.model and third_name.indicator_id = ranked.separating[3]

@@ -1,0 +1,293 @@
+"""What a planner asks next, as view models from the marts: each town against its peers across
+Norway (town_peers, town_peer_comparison), early warnings (town_signals, signal_backtest) and
+gaps in the industry spectrum (town_industry_quotients). Every number comes from a mart; every
+value that is not SSB's own carries its mark."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flows.publish import charts
+from flows.publish.context import Context, Figure, Sentence, marks_for
+
+# The indicators the town page sets against its peers' (all from 07459, which covers every
+# municipality): the headline ones first.
+PEER_INDICATORS = [
+    "population",
+    "population_change_10y_pct",
+    "share_age_67_plus",
+    "share_age_0_19",
+    "share_age_20_66",
+    "women_per_100_men_20_44",
+    "old_age_dependency_ratio",
+]
+
+
+def _tables(text: str | None) -> list[str]:
+    return re.findall(r"\d{5}", text or "")
+
+
+def rules(ctx: Context) -> list[dict]:
+    """Every early-warning rule, in the methods page's order."""
+    return sorted(ctx.data.marts["signal_backtest"], key=lambda r: r["sort_order"])
+
+
+def rule_lag(ctx: Context, rule: dict) -> int:
+    """How far behind the report year the rule's tables are published (0 for the survey)."""
+    return max((ctx.lags.get(t, 0) for t in _tables(rule["source_tables"])), default=0)
+
+
+def current_signals(ctx: Context, town_id: str) -> list[dict]:
+    """The town's raised signals for the report: per rule, its latest evaluation within the
+    publishing lag of the rule's tables (for the survey, the latest wave up to the report year)."""
+    raised = []
+    for rule in rules(ctx):
+        rows = [
+            r
+            for r in ctx.data.rows("town_signals", town_id=town_id, rule_id=rule["rule_id"])
+            if r["year"] <= ctx.year
+            and (not rule["source_tables"] or r["year"] >= ctx.year - rule_lag(ctx, rule))
+        ]
+        if rows:
+            latest = max(r["year"] for r in rows)
+            raised += [{**r, "rule": rule} for r in rows if r["year"] == latest and r["is_raised"]]
+    return raised
+
+
+def signals_section(ctx: Context, town: dict) -> dict[str, Any]:
+    """The "Varsellamper" of one town: each raised signal in a sentence, or none."""
+    signals = current_signals(ctx, town["town_id"])
+    lamps = [
+        {
+            "name": s[f"name_{ctx.lang}"],
+            "since": s["since_year"],
+            "sentence": ctx.sentence(s[f"sentence_{ctx.lang}"], s["origin"]),
+            "marks": marks_for([s["origin"]]),
+        }
+        for s in signals
+    ]
+    return {
+        "lamps": lamps,
+        "none": ctx.t("signals_none", town=town["town_name"], year=ctx.year),
+        "source": _source(ctx, signals) if lamps else "",
+    }
+
+
+def _source(ctx: Context, signals: list[dict]) -> str:
+    """The source line of some signals: their tables, and the survey where a rule reads it."""
+    tables = {table for s in signals for table in _tables(s["source_tables"])}
+    survey = ["survey"] if any(not s["source_tables"] for s in signals) else []
+    return ctx.source_line([*sorted(tables), *survey])
+
+
+def region_signals(ctx: Context, towns: list[dict]) -> dict[str, Any]:
+    """The regional chapter's overview: which lamps are lit in which town."""
+    lit = {town["town_id"]: current_signals(ctx, town["town_id"]) for town in towns}
+    rows = []
+    for rule in rules(ctx):
+        cells = []
+        for town in towns:
+            mine = [s for s in lit[town["town_id"]] if s["rule_id"] == rule["rule_id"]]
+            cells.append({"count": len(mine), "marks": marks_for(s["origin"] for s in mine)})
+        if any(c["count"] for c in cells):
+            rows.append(
+                {
+                    "name": rule[f"name_{ctx.lang}"],
+                    "cells": cells,
+                    "marks": marks_for(m for c in cells for m in c["marks"]),
+                }
+            )
+    return {
+        "towns": [{"name": town["town_name"], "href": f"{town['town_id']}.html"} for town in towns],
+        "rows": rows,
+        "totals": [len(lit[town["town_id"]]) for town in towns],
+        "source": _source(ctx, [s for signals in lit.values() for s in signals]),
+    }
+
+
+def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
+    """The town's ten most similar municipalities outside Nordland, and its headline indicators
+    against theirs."""
+    t, fmt, code = ctx.t, ctx.fmt, town["town_id"]
+    peers = sorted(
+        ctx.data.rows("town_peers", town_id=code, year=ctx.year), key=lambda r: r["rank"]
+    )
+    if not peers:
+        return None
+    kept = peers[0]["peers_kept"]
+    rows = [
+        {
+            "rank": p["rank"],
+            "name": p["peer_municipality_name"] or p["peer_municipality_code"],
+            "county": p["peer_county_name"] or "",
+            "distance": fmt.number(p["distance"], 2),
+            "separating": p[f"separating_{ctx.lang}"],
+            "new": p["was_peer_last_year"] is False,
+        }
+        for p in peers
+    ]
+    compared = {
+        r["indicator_id"]: r
+        for r in ctx.data.rows("town_peer_comparison", town_id=code, year=ctx.year)
+    }
+    comparison = []
+    for indicator in PEER_INDICATORS:
+        row = compared.get(indicator)
+        if not row:
+            continue
+        comparison.append(
+            {
+                "name": ctx.name(indicator),
+                "town": ctx.show(indicator, row["town_value"]),
+                "median": ctx.show(indicator, row["peers_median"]),
+                "range": f"{ctx.show(indicator, row['peers_min'])} – "
+                f"{ctx.show(indicator, row['peers_max'])}",
+                "position": t[f"position_{row['position']}"] if row["position"] else "",
+                "marks": marks_for([row["origin"]]),
+            }
+        )
+    origins = [p["origin"] for p in peers] + [r["origin"] for r in compared.values()]
+    return {
+        "intro": ctx.sentence(
+            t(
+                "peers_intro",
+                town=town["town_name"],
+                year=ctx.year,
+                compared=fmt.number(peers[0]["municipalities_compared"]),
+            ),
+            *(p["origin"] for p in peers),
+        ),
+        "kept": ctx.sentence(t("peers_kept", kept=kept, year=ctx.year - 1), *origins)
+        if kept is not None
+        else None,
+        "rows": rows,
+        "comparison": comparison,
+        "marks": marks_for(origins),
+        "source": ctx.source_line(["07459"]),
+    }
+
+
+def _gap_rows(ctx: Context, code: str) -> tuple[int | None, list[dict]]:
+    """The town's location quotients in the latest year within 13470's publishing lag."""
+    rows = ctx.data.rows("town_industry_quotients", town_id=code)
+    years = [
+        r["year"] for r in rows if ctx.year - ctx.lags.get("13470", 0) <= r["year"] <= ctx.year
+    ]
+    if not years:
+        return None, []
+    year = max(years)
+    return year, sorted((r for r in rows if r["year"] == year), key=lambda r: r["industry_order"])
+
+
+def gaps_figure(ctx: Context, town: dict) -> Figure | None:
+    """Location quotients by industry against Norway, possible gaps set apart."""
+    t, fmt = ctx.t, ctx.fmt
+    year, rows = _gap_rows(ctx, town["town_id"])
+    if not rows:
+        return None
+    first = rows[0]
+    title = t("chart_quotients", year=year)
+    svg = charts.quotient_bars(
+        [(r[f"industry_{ctx.lang}"], r["quotient_norway"], r["is_possible_gap"]) for r in rows],
+        title,
+        t("quotient_axis"),
+        fmt.locale,
+        reference=first["reference_quotient"],
+        threshold=first["gap_below_quotient"],
+        labels=(t.quotient_gap, t.quotient_other),
+    )
+    alt = (
+        title
+        + ": "
+        + ", ".join(
+            f"{r[f'industry_{ctx.lang}']} {fmt.number(r['quotient_norway'], 2)}" for r in rows
+        )
+    )
+    return ctx.figure(svg, alt, ctx.source_line(["13470"]), (r["origin"] for r in rows))
+
+
+def gap_sentence(ctx: Context, town: dict) -> Sentence | None:
+    """One sentence for the town's summary: the possible gaps in its industry spectrum, or none."""
+    t, fmt = ctx.t, ctx.fmt
+    year, rows = _gap_rows(ctx, town["town_id"])
+    if not rows:
+        return None
+    first = rows[0]
+    values = {
+        "year": year,
+        "below": fmt.number(first["gap_below_quotient"], 1),
+        "reference": fmt.number(first["reference_quotient"], 1),
+        "group": t[f"quotient_group_{first['reference_group']}"],
+    }
+    gaps = [r for r in rows if r["is_possible_gap"]]
+    if gaps:
+        names = [f"{r[f'industry_{ctx.lang}'].lower()} ({fmt.number(r['quotient_norway'], 2)})"
+                 for r in gaps]  # fmt: skip
+        text = t("gaps_sentence", industries=_joined(t, names), **values)
+    else:
+        text = t("gaps_none", **values)
+    return ctx.sentence(text, *(r["origin"] for r in rows))
+
+
+def _joined(t: Any, items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {t.and_word} {items[-1]}"
+
+
+def methods_sections(ctx: Context) -> dict[str, Any]:
+    """The methods of peers, early warnings (with the back-test's numbers) and industry gaps."""
+    t, fmt = ctx.t, ctx.fmt
+    backtest = []
+    for rule in rules(ctx):
+        tested = rule["is_backtested"]
+        backtest.append(
+            {
+                "name": rule[f"name_{ctx.lang}"],
+                "method": rule[f"method_{ctx.lang}"],
+                "outcome": rule[f"backtest_{ctx.lang}"],
+                "tested": tested,
+                "signals": fmt.number(rule["signals"]) if tested else "",
+                "hit_rate": fmt.percent(rule["hit_rate_pct"], signed=False) if tested else "",
+                "false_alarms": fmt.percent(rule["false_alarm_rate_pct"], signed=False)
+                if tested
+                else "",
+                "base_rate": fmt.percent(rule["base_rate_pct"], signed=False) if tested else "",
+                "warned": fmt.percent(rule["outcomes_warned_pct"], signed=False) if tested else "",
+            }
+        )
+    tested = [r for r in rules(ctx) if r["is_backtested"]]
+    quotients = ctx.data.marts["town_industry_quotients"]
+    first = quotients[0] if quotients else None
+    return {
+        "peers": t.method_peers,
+        "signals": t.method_signals,
+        "backtest_intro": t(
+            "method_backtest",
+            municipalities=fmt.number(max((r["municipalities"] for r in tested), default=0)),
+            first=min((r["first_year"] for r in tested), default=""),
+            last=max((r["last_year"] for r in tested), default=""),
+            horizon=max((r["horizon_years"] for r in tested), default=""),
+        )
+        if tested
+        else "",
+        "backtest": backtest,
+        "gaps": t(
+            "method_gaps",
+            below=fmt.number(first["gap_below_quotient"], 1),
+            reference=fmt.number(first["reference_quotient"], 1),
+            share=fmt.percent(first["min_reference_share_pct"], 0, signed=False),
+        )
+        if first
+        else "",
+        "source": ctx.source_line(["07459"]),
+    }
+
+
+def town_section(ctx: Context, town: dict) -> dict[str, Any]:
+    """Everything of this module a town page shows."""
+    return {
+        "signals": signals_section(ctx, town),
+        "peers": peers_section(ctx, town),
+        "gaps_figure": gaps_figure(ctx, town),
+        "gap_sentence": gap_sentence(ctx, town),
+    }
