@@ -3,6 +3,7 @@ the manifest, and a failed render that leaves the last publication as it was."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import re
@@ -18,7 +19,7 @@ from pypdf import PdfReader
 
 from flows import pipeline
 from flows.publish.marts import MARTS
-from flows.settings import Settings
+from flows.settings import REPO_ROOT, Settings
 
 NBSP = "\u00a0"
 VOID = {"meta", "link", "br", "img", "hr", "input", "source", "col", "wbr", "area", "base"}
@@ -167,3 +168,162 @@ def test_english_uses_english_words_and_number_formats(built_home, tmp_path):
     page = (publication / "bodo.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     assert "Bodø had 53,638 inhabitants on 1 January 2026." in page  # SSB
+
+
+# ---- what a planner asks next: peers, early warnings, gaps (issue 18)
+def _rows(home: Path, sql: str, *params) -> list[tuple]:
+    con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def _population_07459(home: Path) -> dict[str, dict[int, dict[str, float]]]:
+    """Every municipality's 07459 cells summed here from the raw table: region code → year →
+    population and its parts (SSB's 0 for a code before its borders is no figure)."""
+    parts = {
+        "population": "true",
+        "young": "dims->>'Alder' in ('F311', 'F312', 'F313', 'F314', 'F315')",
+        "working": "dims->>'Alder' in ('F316', 'F317')",
+        "old": "dims->>'Alder' in ('F318', 'F319', 'F320')",
+        "women": "dims->>'Alder' = 'F316' and dims->>'Kjonn' = '2'",
+        "men": "dims->>'Alder' = 'F316' and dims->>'Kjonn' = '1'",
+    }
+    sums = ", ".join(f"sum(value) filter (where {c})" for c in parts.values())
+    rows = _rows(
+        home,
+        f"select substr(region_code, 3), time_code::integer, count(value) = count(*), {sums} "
+        "from raw.statbank_cells where table_id = '07459' and region_code like 'K-%' group by all",
+    )
+    out: dict[str, dict[int, dict[str, float]]] = {}
+    for code, year, complete, *values in rows:
+        if complete and values[0]:
+            out.setdefault(code, {})[year] = dict(zip(parts, values, strict=True))
+    return out
+
+
+def test_each_towns_peers_are_the_nearest_outside_nordland_as_computed_here(built_home):
+    """Bodø's ten peers in 2026, recomputed from the raw 07459 cells and the area seed: seven
+    variables standardised over every municipality, Euclidean distance, Nordland left out."""
+    import numpy as np
+
+    cells = _population_07459(built_home)
+    seed = REPO_ROOT / "dbt" / "seeds" / "municipality_area.csv"
+    with seed.open(encoding="utf-8") as handle:
+        areas = {r["municipality_code"]: float(r["area_km2"]) for r in csv.DictReader(handle)}
+    variables: dict[str, dict[str, float]] = {}
+    for code, years in cells.items():
+        now, before = years.get(2026), years.get(2016)
+        if not now:
+            continue
+        found = {
+            "population": np.log(now["population"]),
+            "young": 100 * now["young"] / now["population"],
+            "working": 100 * now["working"] / now["population"],
+            "old": 100 * now["old"] / now["population"],
+            "women": 100 * now["women"] / now["men"],
+            "density": np.log(now["population"] / areas[code]),
+        }
+        if before:
+            found["growth"] = 100 * (now["population"] / before["population"] - 1)
+        variables[code] = found
+    z: dict[str, dict[str, float]] = {}
+    for name in ("population", "young", "working", "old", "women", "density", "growth"):
+        values = {c: v[name] for c, v in variables.items() if name in v}
+        mean, sd = np.mean(list(values.values())), np.std(list(values.values()), ddof=1)
+        for code, value in values.items():
+            z.setdefault(code, {})[name] = (value - mean) / sd
+    bodo = z["1804"]
+    distances = sorted(
+        (round(float(np.sqrt(sum((z[c][k] - bodo[k]) ** 2 for k in bodo))), 4), c)
+        for c in z
+        if not c.startswith("18") and len(z[c]) == len(bodo)
+    )[:10]
+    peers = _rows(
+        built_home,
+        "select distance, peer_municipality_code from marts.town_peers "
+        "where town_id = 'bodo' and year = 2026 order by rank",
+    )
+    assert [(round(d, 4), c) for d, c in peers] == distances
+    counts = _rows(
+        built_home,
+        "select town_id, count(*), min(distance), count(*) filter (where peer_municipality_code "
+        "like '18%') from marts.town_peers where year = 2026 group by town_id",
+    )
+    assert len(counts) == 10 and all(n == 10 and d >= 0 and nordland == 0
+                                     for _, n, d, nordland in counts)  # fmt: skip
+
+
+def test_the_back_test_of_a_rule_is_what_the_real_series_give(built_home, publication):
+    """population_decline (three years of decline running) against the population five years
+    later, counted here for every municipality from the raw 07459 cells."""
+    cells = _population_07459(built_home)
+    evaluated = signals = hits = 0
+    for years in cells.values():
+        population = {y: v["population"] for y, v in years.items()}
+        for year in population:
+            falling = [population.get(y - 1) is not None and population.get(y) is not None
+                       and population[y] < population[y - 1]
+                       for y in (year, year - 1, year - 2)]  # fmt: skip
+            if population.get(year - 1) is None or population.get(year + 5) is None:
+                continue
+            evaluated += 1
+            if all(falling):
+                signals += 1
+                hits += population[year + 5] < population[year]
+    [(mart_evaluated, mart_signals, mart_hits, hit_rate, false_alarms)] = _rows(
+        built_home,
+        "select evaluated, signals, hits, hit_rate_pct, false_alarm_rate_pct "
+        "from marts.signal_backtest where rule_id = 'population_decline'",
+    )
+    assert (mart_evaluated, mart_signals, mart_hits) == (evaluated, signals, hits)
+    assert hit_rate == round(100 * hits / signals, 1)
+    assert false_alarms == round(100 * (signals - hits) / signals, 1)
+    methods = " ".join(parse(publication / "methods.html").text)
+    shown = f"{hit_rate:.1f}".replace(".", ",") + f"{NBSP}%"
+    assert shown in methods  # the pipeline's number, on the methods page
+
+
+def test_location_quotients_are_the_towns_share_over_norways_from_the_raw_table(built_home):
+    [(town, norway)] = _rows(
+        built_home,
+        "select sum(value) filter (where region_code = 'K-1804' and dims->>'NACE2007' = '10-33')"
+        " / sum(value) filter (where region_code = 'K-1804'), "
+        "sum(value) filter (where region_code = '0' and dims->>'NACE2007' = '10-33')"
+        " / sum(value) filter (where region_code = '0') "
+        "from raw.statbank_cells where table_id = '13470' and time_code = '2025'",
+    )
+    [(quotient, origin)] = _rows(
+        built_home,
+        "select quotient_norway, origin from marts.town_industry_quotients "
+        "where town_id = 'bodo' and year = 2025 and nace_code = '10-33'",
+    )
+    assert quotient == round(town / norway, 4) and origin == "sample"
+    assert _rows(built_home, "select min(quotient_norway) >= 0 from marts.town_industry_quotients")
+
+
+def test_town_pages_show_their_warning_lights_peers_and_gaps(built_home, publication):
+    raised = _rows(
+        built_home,
+        "select town_id, sentence_nb, origin from marts.town_signals "
+        "where is_raised and year = 2026 and source_tables = '07459'",
+    )
+    assert raised and all(origin == "official" for *_, origin in raised)
+    pages = {t: " ".join(parse(publication / f"{t}.html").text) for t, *_ in raised}
+    for town_id, sentence, _ in raised:
+        assert sentence in pages[town_id], (town_id, sentence)
+    lit = {t for t, *_ in _rows(built_home, "select town_id from marts.town_signals where "
+                                "is_raised and year >= 2025")}  # fmt: skip
+    for town_id, name in _rows(built_home, "select town_id, town_name from marts.dim_town"):
+        text = " ".join(parse(publication / f"{town_id}.html").text)
+        assert "Varsellamper" in text and "Lignende kommuner i landet" in text
+        if town_id not in lit:
+            assert f"Ingen varsler for {name} i 2026" in text
+        for (peer,) in _rows(built_home, "select peer_municipality_name from marts.town_peers "
+                             "where town_id = ? and year = 2026", town_id):  # fmt: skip
+            assert peer in text, (town_id, peer)
+        assert "Lokaliseringskvotient for arbeidsplasser etter næring, 2025" in text
+        assert "næringsspekteret" in text  # the gap sentence in the summary
+    region = " ".join(parse(publication / "region.html").text)
+    assert "Varsellamper i byene" in region
