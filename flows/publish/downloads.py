@@ -177,6 +177,8 @@ def machine_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)  # a number, never text: no apostrophe before a minus sign
     if isinstance(value, float):
         # every digit of the shortest exact form, in fixed point (no exponent)
         return format(Decimal(repr(value)), "f") if math.isfinite(value) else ""
