@@ -38,6 +38,7 @@ from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
 from flows.publish.pdf import start_pdf
 from flows.publish.quality import quality_view
+from flows.publish.verify import verify_publication
 from flows.settings import Settings
 
 
@@ -300,6 +301,15 @@ def publish(
         (staging / "quality").mkdir()
         (staging / "quality" / "quality.json").write_text(gate.to_json(), encoding="utf-8")
         (staging / "quality" / "index.html").write_text(quality_page, encoding="utf-8")
+        differences = verify_publication(
+            staging, settings.warehouse_path, lang, {"report.pdf (print page)": print_page}
+        )  # while the PDF is laid out
+        if differences:
+            raise PublishError(
+                f"the {year} report would not show what the marts hold: "
+                + " ".join(differences[:5])
+                + " Nothing was published; the previous publication is unchanged."
+            )
         pdf.wait()
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         manifest = {

@@ -1,0 +1,352 @@
+"""What was published equals the marts: the rule in expectations/publication.yml.
+
+After the report is rendered into its temporary folder and before it replaces the last
+publication, the downloads (every CSV, every sheet of the workbook, every table of the DuckDB
+copy) and the figures the pages mark with `data-mart`, `data-key` and `data-column` are read
+back and compared with the marts, read afresh from the warehouse. Any difference is a problem
+named in words; the caller stops the publication.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from flows.publish.downloads import neutralise
+from flows.publish.marts import MARTS, read_report_data
+from flows.settings import REPO_ROOT
+from flows.warehouse import sql_identifier
+
+RULE = REPO_ROOT / "expectations" / "publication.yml"
+SHOWN_AT_MOST = 5  # problems named per file
+
+
+def _template(lang: str = "en") -> str:
+    return yaml.safe_load(RULE.read_text(encoding="utf-8"))["problem"][lang]
+
+
+def _problem(file: str, where: str, shown: Any, expected: Any) -> str:
+    if isinstance(expected, float) and expected.is_integer():
+        expected = int(expected)
+    return _template().format(file=file, where=where, shown=shown, expected=expected)
+
+
+def _naive(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _plain(value: Any) -> Any:
+    """A value as a comparable plain Python value (numbers as float, times as naive ISO text)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return _naive(value).isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _same(a: Any, b: Any, loose: bool) -> bool:
+    """Equal; with `loose`, numbers to 14 significant digits and times to the second (what a
+    spreadsheet keeps)."""
+    if loose and isinstance(a, datetime) and isinstance(b, datetime):
+        return abs(_naive(a) - _naive(b)).total_seconds() < 1
+    a, b = _plain(a), _plain(b)
+    if loose and isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-14, abs_tol=1e-300)
+    return a == b
+
+
+def _identifying(rows: list[dict]) -> list[str]:
+    """The columns that can tell rows apart exactly: text, whole numbers and flags."""
+    columns = list(rows[0]) if rows else []
+    return [
+        c for c in columns if all(isinstance(r[c], str | int | bool) or r[c] is None for r in rows)
+    ]
+
+
+def _compare_rows(
+    file: str,
+    mart: str,
+    rows: list[dict],
+    found: list[dict],
+    shown: Callable[[Any], Any] = lambda value: value,
+    loose: bool = False,
+) -> list[str]:
+    """A download's rows against the mart's (`shown` turns a mart value into what the download
+    writes), matched on the mart's key (its order columns) or else on the columns that can
+    identify a row, or in order where neither tells the rows apart."""
+    columns = list(rows[0]) if rows else []
+    if len(found) != len(rows):
+        return [_problem(file, "the number of rows", len(found), len(rows))]
+
+    def key(row: dict, keys: list[str], convert=lambda value: value) -> tuple:
+        return tuple(_plain(convert(row.get(k))) for k in keys)
+
+    identifying = _identifying(rows)
+    order = [c.strip() for c in MARTS.get(mart, "").split(",") if c.strip() in identifying]
+    keys: list[str] = []
+    for candidate in (order, identifying):
+        if candidate and len({key(row, candidate) for row in rows}) == len(rows):
+            keys = candidate
+            break
+    expected_keys = [key(row, keys, shown) for row in rows]
+    if keys:
+        by_key = {key(row, keys): row for row in found}
+        pairs = [(k, row, by_key.get(k)) for k, row in zip(expected_keys, rows, strict=True)]
+    else:
+        pairs = list(zip(expected_keys, rows, found, strict=True))
+    problems = []
+    for identity, row, other in pairs:
+        where = ", ".join(f"{k} {v}" for k, v in zip(keys, identity, strict=True)) or "a row"
+        if other is None:
+            problems.append(_problem(file, f"the row {where}", "nothing", "a row"))
+        else:
+            problems += [
+                _problem(file, f"{column} of {where}", other.get(column), row.get(column))
+                for column in columns
+                if not _same(other.get(column), shown(row.get(column)), loose)
+            ]
+        if len(problems) >= SHOWN_AT_MOST:
+            break
+    return problems
+
+
+def _csv_rows(path: Path, columns: list[str]) -> tuple[list[dict], list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        return [dict(zip(header, row, strict=False)) for row in reader], header
+
+
+def _from_text(text: str, like: Any) -> Any:
+    """A CSV cell read as the kind of value the mart holds in its column (`like`)."""
+    if text == "":
+        return None
+    try:
+        if isinstance(like, bool):
+            return text.strip().lower() in ("true", "1", "ja", "yes")
+        if isinstance(like, int | float | Decimal):
+            return float(text)
+        if isinstance(like, datetime):
+            return datetime.fromisoformat(text)
+        if isinstance(like, date):
+            return date.fromisoformat(text)
+    except ValueError:
+        return text  # not a value of that kind: reported as a difference
+    return text.removeprefix("'") if text.startswith("'") and neutralise(text[1:]) == text else text
+
+
+def _typed(found: list[dict], rows: list[dict]) -> list[dict]:
+    """CSV rows with each cell read as the mart's value of its column."""
+    kinds = {}
+    for column in rows[0] if rows else {}:
+        kinds[column] = next((r[column] for r in rows if r[column] is not None), "")
+    return [{c: _from_text(v, kinds.get(c, "")) for c, v in row.items()} for row in found]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+        handle.seek(0)
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = next(reader, [])
+        return header, [dict(zip(header, line, strict=False)) for line in reader]
+
+
+def check_csvs(folder: Path, marts: dict[str, list[dict]]) -> list[str]:
+    """The CSV downloads. A file with the marts' column ids is compared value by value; one made
+    for people (headers in words, values rounded as the report shows them) by its rows."""
+    problems = []
+    machine = folder / "machine"
+    for mart, rows in marts.items():
+        for path in (folder / f"{mart}.csv", machine / f"{mart}.csv"):
+            if path.parent == machine and not machine.is_dir():
+                continue
+            file = str(path.relative_to(folder.parent))
+            if not path.exists():
+                problems.append(_problem(file, "the file", "nothing", f"{len(rows)} rows"))
+                continue
+            header, found = _read_csv(path)
+            if rows and not set(rows[0]) <= set(header):
+                if len(found) != len(rows):
+                    problems.append(_problem(file, "the number of rows", len(found), len(rows)))
+                continue
+            problems += _compare_rows(file, mart, rows, _typed(found, rows))
+    return problems
+
+
+def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
+    """The workbook's sheets: value by value where a sheet has the marts' column ids, else by
+    their rows (a sheet made for people)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    problems = []
+    try:
+        for mart, rows in marts.items():
+            file = f"data/{path.name}, sheet {mart[:31]}"
+            if mart[:31] not in workbook.sheetnames:
+                problems.append(_problem(file, "the sheet", "nothing", f"{len(rows)} rows"))
+                continue
+            values = workbook[mart[:31]].iter_rows(values_only=True)
+            header = list(next(values, ()) or ())
+            found = [dict(zip(header, line, strict=False)) for line in values if any(line)]
+            if rows and not set(rows[0]) <= set(header):
+                if len(found) != len(rows):
+                    problems.append(_problem(file, "the number of rows", len(found), len(rows)))
+                continue
+            problems += _compare_rows(file, mart, rows, found, _as_excel, loose=True)
+    finally:
+        workbook.close()
+    return problems
+
+
+def _as_excel(value: Any) -> Any:
+    return None if value == "" else value  # an empty text is an empty cell
+
+
+def check_duckdb_copy(path: Path, marts: dict[str, list[dict]]) -> list[str]:
+    problems = []
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        for mart, rows in marts.items():
+            result = con.execute(f"select * from marts.{sql_identifier(mart)}")
+            header = [d[0] for d in result.description]
+            found = [dict(zip(header, line, strict=True)) for line in result.fetchall()]
+            problems += _compare_rows(f"bymonitor.duckdb, table {mart}", mart, rows, found)
+    finally:
+        con.close()
+    return problems
+
+
+class _Marked(HTMLParser):
+    """The text of every element that carries data-mart, data-key and data-column."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.figures: list[tuple[dict[str, str], str]] = []
+        self._open: list[tuple[str, dict[str, str], list[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        for _, _, text in self._open:
+            text.append(" ")
+        if "data-mart" in attributes:
+            self._open.append((tag, attributes, []))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][0] == tag:
+            _, attributes, text = self._open.pop()
+            self.figures.append((attributes, "".join(text)))
+
+    def handle_data(self, data):
+        for _, _, text in self._open:
+            text.append(data)
+
+
+NUMBER = {
+    "nb": re.compile(r"[+\u2212-]?\d{1,3}(?:[\u00a0\u202f ]\d{3})*(?:,\d+)?"),
+    "en": re.compile(r"[+\u2212-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?"),
+}
+MISSING_SHOWN = {"", "–", "-", "..", ":", "."}
+
+
+def read_number(text: str, lang: str) -> tuple[float | None, int]:
+    """The first number in a figure as the page writes it, and its decimals; None for a dash or
+    StatBank's symbols. A year in brackets after it ("(2025)") is not part of it."""
+    text = re.sub(r"\(\d{4}\)", "", text).strip()
+    if text in MISSING_SHOWN:
+        return None, 0
+    match = NUMBER[lang].search(text)
+    if not match:
+        raise ValueError(text)
+    raw = match.group(0).replace("\u2212", "-")
+    if lang == "nb":
+        raw = re.sub(r"[\u00a0\u202f ]", "", raw).replace(",", ".")
+    else:
+        raw = raw.replace(",", "")
+    decimals = len(raw.split(".", 1)[1]) if "." in raw else 0
+    return float(raw), decimals
+
+
+def _key(text: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in text.split(";") if part)
+
+
+class _Lookup:
+    """Rows of the marts by the columns and values a page's key names."""
+
+    def __init__(self, marts: dict[str, list[dict]]) -> None:
+        self.marts = marts
+        self.indexes: dict[tuple[str, tuple[str, ...]], dict[tuple[str, ...], list[dict]]] = {}
+
+    def rows(self, mart: str, key: dict[str, str]) -> list[dict]:
+        columns = tuple(sorted(key))
+        index = self.indexes.get((mart, columns))
+        if index is None:
+            index = {}
+            for row in self.marts.get(mart, []):
+                index.setdefault(tuple(str(row.get(c)) for c in columns), []).append(row)
+            self.indexes[(mart, columns)] = index
+        return index.get(tuple(key[c] for c in columns), [])
+
+
+def check_page(name: str, html: str, lookup: _Lookup, lang: str) -> list[str]:
+    parser = _Marked()
+    parser.feed(html)
+    parser.close()
+    problems = []
+    for attributes, text in parser.figures:
+        mart, column = attributes["data-mart"], attributes["data-column"]
+        key = attributes.get("data-key", "")
+        where = f"{mart}.{column} ({key.replace(';', ', ').replace('=', ' ')})"
+        rows = lookup.rows(mart, _key(key))
+        if len(rows) != 1:
+            problems.append(_problem(name, where, text.strip(), f"{len(rows)} rows for it"))
+            continue
+        expected = _plain(rows[0].get(column))
+        try:
+            shown, decimals = read_number(text, lang)
+        except ValueError:
+            problems.append(_problem(name, where, text.strip(), expected))
+            continue
+        if shown is None or expected is None:
+            if shown is not expected:
+                problems.append(_problem(name, where, text.strip(), expected))
+        elif abs(shown - expected) > 0.5 * 10**-decimals + 1e-9:
+            problems.append(_problem(name, where, text.strip(), expected))
+    return problems
+
+
+def verify_publication(
+    staging: Path, warehouse: Path, lang: str, extra_pages: dict[str, str] | None = None
+) -> list[str]:
+    """Every difference between what is about to be published and the marts, in words."""
+    data = read_report_data(warehouse)  # afresh, not what the pages were rendered from
+    marts = data.marts
+    problems = check_csvs(staging / "data", marts)
+    problems += check_workbook(staging / "data" / "bymonitor.xlsx", marts)
+    problems += check_duckdb_copy(staging / "bymonitor.duckdb", marts)
+    pages = {str(p.relative_to(staging)): p.read_text(encoding="utf-8")
+             for p in sorted(staging.rglob("*.html")) if not p.name.startswith(".")}  # fmt: skip
+    pages.update(extra_pages or {})
+    lookup = _Lookup(marts)
+    for name, html in pages.items():
+        problems += check_page(name, html, lookup, lang)
+    return problems

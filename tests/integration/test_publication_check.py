@@ -1,0 +1,91 @@
+"""What was published equals the marts: the pages' figures and the downloads are read back after
+rendering and compared with the marts; a difference stops the publication and keeps the last."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import copy_built
+
+from flows import pipeline
+from flows.publish import verify
+from flows.publish.formatting import Formatter
+from flows.publish.render import PublishError
+from flows.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def published(built_sample, tmp_path_factory) -> tuple[Settings, Path]:
+    settings = Settings(home=copy_built(built_sample, tmp_path_factory.mktemp("published")))
+    pipeline.check(settings, 2026)
+    return settings, pipeline.publish_year(settings, 2026).directory
+
+
+def _copy(publication: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(publication, tmp_path / "copy"))
+
+
+def test_the_published_sample_shows_what_the_marts_hold(published):
+    settings, publication = published
+    assert verify.verify_publication(publication, settings.warehouse_path, "nb") == []
+    marked = verify._Marked()
+    marked.feed((publication / "bodo.html").read_text(encoding="utf-8"))
+    assert len(marked.figures) > 15  # key figure, population table, strengths and weaknesses
+
+
+def test_a_download_that_differs_from_the_marts_is_named(published, tmp_path):
+    settings, publication = published
+    copy = _copy(publication, tmp_path)
+    path = copy / "data" / "machine" / "town_population.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    column = lines[0].split(",").index("population")
+    number = next(i for i, line in enumerate(lines[1:], 1) if line.split(",")[column])
+    changed = lines[number].split(",")
+    changed[column] = str(float(changed[column]) + 1)
+    lines[number] = ",".join(changed)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = verify.verify_publication(copy, settings.warehouse_path, "nb")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("data/machine/town_population.csv: population of town_id bodo")
+    assert "but the marts hold" in problems[0]
+
+
+def test_a_page_figure_that_differs_from_the_marts_is_named(published, tmp_path):
+    settings, publication = published
+    copy = _copy(publication, tmp_path)
+    page = copy / "bodo.html"
+    html = page.read_text(encoding="utf-8")
+    marked = 'data-key="town_id=bodo;year=2026">'
+    start = html.index(marked) + len(marked)
+    end = html.index("<", start)
+    page.write_text(html[:start] + "50\u00a0000" + html[end:], encoding="utf-8")
+    problems = verify.verify_publication(copy, settings.warehouse_path, "nb")
+    assert problems == [
+        "bodo.html: town_population.population (town_id bodo, year 2026) shows 50\u00a0000, "
+        "but the marts hold 53638."
+    ]
+
+
+def test_a_report_that_would_show_other_figures_is_not_published(published, monkeypatch):
+    settings, publication = published
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in publication.rglob("*")
+              if p.is_file()}  # fmt: skip
+    number = Formatter.number
+
+    def off_by_one(self, value, decimals=0):  # a rendering fault: every number one too high
+        return number(self, value + 1 if value is not None else None, decimals)
+
+    monkeypatch.setattr(Formatter, "number", off_by_one)
+    with pytest.raises(PublishError) as caught:
+        pipeline.publish_year(settings, 2026)
+    message = str(caught.value)
+    assert "the 2026 report would not show what the marts hold" in message
+    assert "town_population.population (town_id bodo, year 2026) shows 53\u00a0639" in message
+    assert "Nothing was published; the previous publication is unchanged." in message
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in publication.rglob("*")
+             if p.is_file()}  # fmt: skip
+    assert after == before
+    assert not [p for p in publication.parent.iterdir() if p.name.startswith(".")]
