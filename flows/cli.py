@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,9 +14,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows import __version__, runtime
+from flows import __version__, runtime, signals
 from flows.errors import BymonitorError
 from flows.settings import get_settings
+from flows.signals import interruption
 from flows.terminal import plain, safe
 
 app = typer.Typer(
@@ -144,8 +146,12 @@ def _guard(func):
             return func(*args, **kwargs)
         except BymonitorError as exc:
             raise _fail(str(exc)) from None
-        except KeyboardInterrupt:
-            raise _fail("interrupted") from None
+        except KeyboardInterrupt as exc:  # SIGTERM or SIGINT: everything has unwound by now
+            stopped_by = interruption(exc) or signal.SIGINT
+            raise _fail(
+                f"interrupted by {stopped_by.name}: stopped cleanly, nothing was changed",
+                code=128 + stopped_by.value,
+            ) from None
         except Exception as exc:  # unexpected: one sentence here, the traceback in a file
             if isinstance(exc, OSError) and exc.errno in NO_ACCESS:
                 raise _fail(
@@ -166,6 +172,7 @@ def main(
         bool, typer.Option("--verbose", "-v", help="Show Prefect's and the libraries' log lines.")
     ] = False,
 ) -> None:
+    signals.install()
     _configure_logging(verbose)
     if verbose:
         import os
@@ -228,10 +235,8 @@ def run(
     if wanted:
         from flows.refresh import backfill
 
-        try:
+        with _summary_after(settings):
             reports = backfill(years=wanted, force=force)
-        finally:
-            _print_run_summary(settings)
         for report in reports:
             out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
         return
@@ -239,10 +244,8 @@ def run(
         return
     from flows.refresh import yearly_refresh
 
-    try:
+    with _summary_after(settings):
         report = yearly_refresh(year=year, live=live, allow_stale=allow_stale)
-    finally:
-        _print_run_summary(settings)
     out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
 
 
@@ -268,6 +271,19 @@ def _report_is_up_to_date(settings, year: int | None) -> bool:
     _print_run_summary(settings)
     out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
     return True
+
+
+@contextmanager
+def _summary_after(settings):
+    """The run's stage table after it, failed or not; an interrupted run ends with one line."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        _print_run_summary(settings)
+        raise
+    _print_run_summary(settings)
 
 
 def _print_run_summary(settings) -> None:

@@ -2,8 +2,8 @@
 
 A run is written to the committed warehouse when it starts (status `running`) and when it ends,
 whatever the outcome; the run's own data go to its working copy (see `flows.transaction`), so a
-failed run adds only its history. A run killed before it could record its end is marked
-`interrupted` by the next run.
+failed run adds only its history. A run stopped by SIGTERM or SIGINT records itself as
+`interrupted`; one killed before it could record its end is marked so by the next run.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 
 from flows.settings import Settings
+from flows.signals import interruption
 from flows.warehouse import WarehouseMissing, connect
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,11 @@ class RunRecord:
         try:
             yield record
         except BaseException as exc:
-            record.status = "failed"
-            record.summary = record.summary or str(exc)
+            stopped_by = interruption(exc)
+            record.status = "interrupted" if stopped_by else "failed"
+            record.summary = record.summary or (
+                f"interrupted by {stopped_by.name}" if stopped_by else str(exc)
+            )
             raise
         else:
             record.status = "ok"
@@ -85,8 +89,13 @@ def recorded_run(
     try:
         yield run
     except BaseException as exc:
-        run.status = "failed"
-        run.error = str(exc) or type(exc).__name__
+        stopped_by = interruption(exc)
+        if stopped_by:  # SIGTERM or SIGINT: everything unwound, as for a failure
+            run.status = "interrupted"
+            run.error = f"interrupted by {stopped_by.name}"
+        else:
+            run.status = "failed"
+            run.error = str(exc) or type(exc).__name__
         raise
     else:
         run.status = "ok"

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows.ingest import landing
 from flows.settings import Settings
 from flows.warehouse import open_duckdb
 
@@ -63,10 +64,12 @@ def warehouse_transaction(settings: Settings) -> Iterator[Settings]:
     if committed.exists():
         _checkpoint(committed, verify=True)
         shutil.copyfile(committed, work)
+    landed = landing.landed_mark()
     try:
         yield settings.working_on(work)
     except BaseException:
         _remove(work)
+        landing.discard_landed_since(landed)  # copies whose loads are not committed
         raise
     if not work.exists():  # nothing was written (e.g. a stage found nothing to do)
         return

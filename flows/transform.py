@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flows import signals
 from flows.errors import BymonitorError
 from flows.runtime import NO_PHONE_HOME
 from flows.settings import Settings
@@ -67,9 +67,8 @@ def run_dbt(settings: Settings, *command: str, extra: tuple[str, ...] = ()) -> B
         str(settings.dbt_target_dir / "logs"),
         *extra,
     ]
-    completed = subprocess.run(
-        args, env=env, cwd=settings.dbt_project_dir, capture_output=True, text=True, check=False
-    )
+    # killed with the command if it is interrupted (SIGTERM, Ctrl-C), however early
+    completed = signals.run(args, env=env, cwd=settings.dbt_project_dir)
     name = "-".join(command)
     (settings.dbt_target_dir / f"{name}.log").write_text(completed.stdout + completed.stderr)
     result = _read_run_results(settings.dbt_target_dir / "run_results.json")

@@ -70,15 +70,43 @@ def previous_load(
     return row[0] if row else None
 
 
+# Files this process put into the landing zone, in order: a transaction that fails (or is
+# interrupted) removes those it added, so that no landed copy outlives its load's record.
+_LANDED: list[Path] = []
+
+
+def landed_mark() -> int:
+    """A mark for `discard_landed_since`: how many files this process has landed so far."""
+    return len(_LANDED)
+
+
+def discard_landed_since(mark: int) -> None:
+    """Remove the files landed after `mark` (their loads were not committed)."""
+    for path in _LANDED[mark:]:
+        path.unlink(missing_ok=True)
+    del _LANDED[mark:]
+
+
+def _write_landed(target: Path, write) -> Path:
+    """Write a landing file through a `.partial` name, so it is whole or absent; remember it."""
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        write(partial)
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    _LANDED.append(target)
+    return target
+
+
 def land(path: Path, sha256: str, landing_dir: Path, source: str) -> Path:
     """Copy the file into the landing zone under a content-addressed name; return its path."""
     target = landing_dir / source / f"{sha256[:16]}-{path.name}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(path, partial)
-        partial.replace(target)
-    return target
+    return _write_landed(target, lambda partial: shutil.copyfile(path, partial))
 
 
 def record_load(
@@ -156,9 +184,4 @@ def record_rejects(
 def land_bytes(content: bytes, name: str, sha256: str, landing_dir: Path, source: str) -> Path:
     """Write derived content (a pseudonymised copy) into the landing zone."""
     target = landing_dir / source / f"{sha256[:16]}-{name}"
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(content)
-        partial.replace(target)
-    return target
+    return _write_landed(target, lambda partial: partial.write_bytes(content))

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from flows import signals
 from flows.errors import BymonitorError
 
 
@@ -30,12 +31,19 @@ class PdfJob:
         self.source = target.with_name(f".{target.stem}.html")
         self.source.write_text(html, encoding="utf-8")
         self.target = target
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "flows.publish.pdf", str(self.source), str(base), str(target)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        self.process: subprocess.Popen[str] | None = None
+        try:
+            with signals.deferred():  # an interruption lands once the child is ours to stop
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "flows.publish.pdf", str(self.source), str(base),
+                     str(target)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )  # fmt: skip
+        except BaseException:
+            self.cancel()
+            raise
 
     def wait(self) -> None:
         _, errors = self.process.communicate()
@@ -49,9 +57,10 @@ class PdfJob:
         raise BymonitorError(f"the PDF could not be made: {last[0]}")
 
     def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
         self.source.unlink(missing_ok=True)
 
 

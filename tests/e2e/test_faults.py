@@ -1,7 +1,8 @@
 """Faults at every stage: a run killed (SIGKILL, with dbt and all its children) during ingest,
 dbt build, the gate or publication leaves the warehouse and the last publication exactly as they
-were, and the next run recovers without duplicates. A full disk during publication ends with a
-clear message and no partial output."""
+were, and the next run recovers without duplicates. SIGTERM and Ctrl-C stop a run cleanly: its
+children and Prefect's temporary server end with it, nothing it started is left behind, one line
+says so. A full disk during publication ends with a clear message and no partial output."""
 
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ def changed_inputs(tmp_path_factory) -> Path:
 
 
 def _env(home: Path, inputs: Path, server) -> dict[str, str]:
+    """The run's environment; with no server, Prefect starts its temporary one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
-    env.update(server.env())
+    env.update(server.env() if server else {})
     env.update({"BYMONITOR_HOME": str(home), "BYMONITOR_SAMPLE_DIR": str(inputs),
                 "BYMONITOR_PSEUDONYM_KEY": "k"})  # fmt: skip
     return env
@@ -154,3 +156,127 @@ def test_a_full_disk_during_publication_ends_clearly_and_publishes_nothing(publi
     assert "Traceback" not in completed.stderr
     assert tree_bytes(publications) == files_before
     assert [p.name for p in publications.iterdir()] == ["2026"]
+
+
+def _group(pgid: int) -> list[str]:
+    """The command lines of the processes still in a process group."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid:
+                    found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except (OSError, ProcessLookupError):
+                pass
+    return found
+
+
+def _wait_for(condition, what: str, victim: subprocess.Popen, seconds: float = 300) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert victim.poll() is None, f"the command ended before {what}"
+        assert time.monotonic() < deadline, f"no {what} within {seconds:g} s"
+        time.sleep(0.05)
+
+
+def _ended_with_its_children(victim: subprocess.Popen) -> tuple[str, str]:
+    out, errors = victim.communicate(timeout=120)
+    deadline = time.monotonic() + 30
+    while _group(victim.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(victim.pid) == []  # no dbt, no PDF child, no Prefect server left running
+    assert "Traceback" not in errors
+    return out, errors
+
+
+def test_sigterm_stops_a_run_its_dbt_and_prefect_s_temporary_server_cleanly(
+    published, changed_inputs, tmp_path
+):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    warehouse = home / "warehouse" / "bymonitor.duckdb"
+    state_before, files_before = warehouse_state(warehouse), tree_bytes(home / "reports")
+    landed_before = sorted((home / "warehouse" / "landing").rglob("*"))
+    victim = subprocess.Popen(
+        [str(BYMONITOR), "run"], env=_env(home, changed_inputs, None),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    _wait_for(
+        lambda: (
+            (group := _group(victim.pid))
+            and any("dbt" in c and " build " in c for c in group)
+            and any("uvicorn" in c and "prefect.server" in c for c in group)
+        ),
+        "dbt build beside Prefect's temporary server",
+        victim,
+    )
+    os.kill(victim.pid, signal.SIGTERM)  # the process only, as `kill` or a service manager does
+    _, errors = _ended_with_its_children(victim)
+    assert victim.returncode == 128 + signal.SIGTERM
+    assert errors.strip().splitlines()[-1] == (
+        "error: interrupted by SIGTERM: stopped cleanly, nothing was changed"
+    )
+    assert not (home / "warehouse" / "bymonitor.next.duckdb").exists()
+    assert sorted((home / "warehouse" / "landing").rglob("*")) == landed_before
+    assert warehouse_state(warehouse) == state_before
+    assert tree_bytes(home / "reports") == files_before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        runs = con.execute("select status, error from ops.runs order by started_at").fetchall()
+        stages = con.execute(
+            "select stage, run_stages.status from ops.run_stages join ops.runs using (run_id) "
+            "where runs.status = 'interrupted' order by position"
+        ).fetchall()
+    finally:
+        con.close()
+    assert runs == [("ok", None), ("interrupted", "interrupted by SIGTERM")]
+    assert stages == [("ingest", "ok"), ("build", "interrupted")]
+
+
+def test_ctrl_c_during_publication_stops_the_pdf_child_and_removes_the_staging_folder(
+    published, tmp_path
+):
+    home = tmp_path / "home"
+    shutil.copytree(published, home)
+    publications = home / "reports" / "published"
+    files_before = tree_bytes(publications)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
+    env["BYMONITOR_HOME"] = str(home)
+    victim = subprocess.Popen(
+        [str(BYMONITOR), "publish"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    _wait_for(
+        lambda: (
+            any("flows.publish.pdf" in c for c in _group(victim.pid))
+            and any(p.name.startswith(".2026-") for p in publications.iterdir())
+        ),
+        "PDF child writing into a staging folder",
+        victim,
+    )
+    os.killpg(victim.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+    _, errors = _ended_with_its_children(victim)
+    assert victim.returncode == 128 + signal.SIGINT
+    assert errors.strip().splitlines()[-1] == (
+        "error: interrupted by SIGINT: stopped cleanly, nothing was changed"
+    )
+    assert [p.name for p in publications.iterdir()] == ["2026"]  # no staging folder left
+    assert tree_bytes(publications) == files_before
+
+
+def test_an_interrupted_load_leaves_no_landed_copy_behind(settings, monkeypatch):
+    """The landing copy is written before the load's transaction: Ctrl-C or SIGTERM in between
+    (here, while the rows go in) removes it with the working copy."""
+    from flows import pipeline
+    from flows.ingest import statbank
+    from flows.signals import Interrupted
+    from flows.transaction import warehouse_transaction
+
+    def interrupt(*args, **kwargs):
+        raise Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(statbank, "record_load", interrupt)
+    with pytest.raises(Interrupted), warehouse_transaction(settings) as work:
+        pipeline.ingest_statbank(work, [SAMPLE_DIR / "07459.json"])
+    assert [p for p in settings.landing_dir.rglob("*") if p.is_file()] == []
+    assert not settings.committed_warehouse_path.exists()
