@@ -8,23 +8,19 @@ from collections import defaultdict
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR
+from helpers import copy_built
 
 from flows import pipeline
 from flows.transform import run_dbt
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory, monkeypatch_module):
-    home = tmp_path_factory.mktemp("marts")
+def warehouse(built_sample, tmp_path_factory, monkeypatch_module):
+    home = copy_built(built_sample, tmp_path_factory.mktemp("marts"))
     monkeypatch_module.setenv("BYMONITOR_HOME", str(home))
     from flows.settings import Settings
 
     settings = Settings()
-    pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
-    for source in ("survey", "interviews"):
-        pipeline.ingest_sample_people(settings, source)
-    pipeline.build(settings)
     return settings, Reader(settings.warehouse_path)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR
+from helpers import SAMPLE_DIR, copy_built
 from pypdf import PdfReader
 
 from flows import pipeline
@@ -30,14 +30,10 @@ FOOTER = "Bymonitor Nordland · utgave med eksempeldata (ikke SSBs tall)"
 
 
 @pytest.fixture(scope="module")
-def sample_home(tmp_path_factory) -> Path:
+def sample_home(built_sample, tmp_path_factory) -> Path:
     """The embedded sample (07459 SSB's, the rest sample values), built, checked, published."""
-    home = tmp_path_factory.mktemp("sample-report")
+    home = copy_built(built_sample, tmp_path_factory.mktemp("sample-report"))
     settings = Settings(home=home)
-    pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
-    for source in ("survey", "interviews"):
-        pipeline.ingest_sample_people(settings, source)
-    pipeline.build(settings)
     pipeline.check(settings, YEAR)
     pipeline.publish_year(settings, YEAR)
     return home

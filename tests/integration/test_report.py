@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR
+from helpers import copy_built
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -26,14 +26,9 @@ VOID = {"meta", "link", "br", "img", "hr", "input", "source", "col", "wbr", "are
 
 
 @pytest.fixture(scope="module")
-def built_home(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("report")
-    settings = Settings(home=home)
-    pipeline.ingest_statbank(settings, sorted(SAMPLE_DIR.glob("*.json")))
-    for source in ("survey", "interviews"):
-        pipeline.ingest_sample_people(settings, source)
-    pipeline.build(settings)
-    pipeline.check(settings, 2026)
+def built_home(built_sample, tmp_path_factory) -> Path:
+    home = copy_built(built_sample, tmp_path_factory.mktemp("report"))
+    pipeline.check(Settings(home=home), 2026)
     return home
 
 
