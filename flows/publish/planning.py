@@ -161,11 +161,18 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         "kept": ctx.sentence(t("peers_kept", kept=kept, year=ctx.year - 1), *origins)
         if kept is not None
         else None,
+        "fewer": t("peers_fewer_variables", town=town["town_name"], used=peers[0]["variables_used"])
+        if peers[0]["variables_used"] < max(r["variables_used"] for r in _all_peers(ctx))
+        else None,
         "rows": rows,
         "comparison": comparison,
         "marks": marks_for(origins),
         "source": ctx.source_line(["07459"]),
     }
+
+
+def _all_peers(ctx: Context) -> list[dict]:
+    return [r for r in ctx.data.marts["town_peers"] if r["year"] == ctx.year]
 
 
 def _gap_rows(ctx: Context, code: str) -> tuple[int | None, list[dict]]:
