@@ -100,8 +100,10 @@ survey_evaluations as (
         towns.municipality_code,
         survey.wave as year,
         survey.item_id as subject,
-        survey.item_label_nb as subject_nb,
-        survey.item_label_en as subject_en,
+        '«' || survey.item_label_nb || '», andel '
+            || case survey.measure when 'share_yes' then 'ja' else 'enige' end as subject_nb,
+        '“' || survey.item_label_en || '”, share '
+            || case survey.measure when 'share_yes' then 'yes' else 'agreeing' end as subject_en,
         round(survey.previous_value - survey.value, 4) > round(rules.threshold * 100 * sqrt(
             survey.previous_value / 100 * (1 - survey.previous_value / 100) / survey.previous_n
             + survey.value / 100 * (1 - survey.value / 100) / survey.n
