@@ -512,12 +512,15 @@ def build() -> None:
 @app.command()
 @_guard
 def check(year: YearOption = None) -> None:
-    """Run the quality gate on the marts; exit 1 if a critical check fails."""
+    """Run the quality gate on the marts; exit 1 if a critical check fails. Refused while a
+    load is not in the marts yet (run `bymonitor build` first)."""
     from flows import pipeline
+    from flows.freshness import refuse_unbuilt
 
     settings = _settings()
     with _writing(settings, warehouse=False):
         report_year = year or pipeline.latest_year(settings)
+        refuse_unbuilt(settings, "check")
         try:
             result = pipeline.check(settings, report_year)
         except pipeline.GateFailed as exc:
@@ -545,16 +548,71 @@ def publish(
     year: YearOption = None,
     lang: Annotated[str | None, typer.Option("--lang", help="nb (default) or en.")] = None,
 ) -> None:
-    """Render and publish the report of a year whose gate passed."""
+    """Render and publish the report of a year whose gate passed. Refused while a load is not in
+    the marts yet (run `bymonitor build` first)."""
     from flows import pipeline
+    from flows.freshness import refuse_unbuilt
 
     settings = _settings()
     if lang not in (None, "nb", "en"):
         raise BymonitorError(f"unknown language {lang!r}: use nb or en")
     with _writing(settings, warehouse=False):
         report_year = year or pipeline.latest_year(settings)
+        refuse_unbuilt(settings, "publish")
         publication = pipeline.publish_year(settings, report_year, lang)
     out.print(safe(publication.describe()), highlight=False)
+
+
+@app.command()
+@_guard
+def loads() -> None:
+    """List every load (id, source, table or wave, file, rows, when): the ids `unload` takes."""
+    from flows.unload import list_loads
+
+    found = list_loads(_settings(writes=False))
+    if not found:
+        out.print("no loads yet: `bymonitor ingest` or `bymonitor run` loads files")
+        return
+    rows = [
+        tuple(plain(cell) for cell in (
+            load.load_id, load.source, load.table_or_wave, load.file_name, load.rows_loaded,
+            load.rows_rejected, f"{load.loaded_at:%Y-%m-%d %H:%M}"))
+        for load in found
+    ]  # fmt: skip
+    header = ("load id", "source", "table/wave", "file", "rows", "rejected", "loaded at")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        line = "  ".join(
+            cell.rjust(width) if i in (4, 5) else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        out.print(line.rstrip(), highlight=False, markup=False)
+
+
+@app.command()
+@_guard
+def unload(
+    load_id: Annotated[
+        str, typer.Argument(help="The load to remove (`bymonitor loads` lists them).")
+    ],
+    keep_landing: Annotated[
+        bool,
+        typer.Option(
+            "--keep-landing/--remove-landing",
+            help="Keep the load's copy in the landing zone (default), or remove it too.",
+        ),
+    ] = True,
+) -> None:
+    """Remove a load: its rows, its rejects and its record leave the raw layer and the marts are
+    rebuilt without it, all or nothing; recorded in the run history. A survey or interview file
+    loaded under the wrong --wave is corrected by unloading it and loading it again."""
+    from flows.unload import unload as remove
+
+    settings = _settings()
+    with _writing(settings, warehouse=False):
+        done = remove(settings, load_id, keep_landing)
+    for line in done.describe():
+        out.print(safe(line), highlight=False)
 
 
 @app.command()

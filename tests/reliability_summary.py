@@ -18,6 +18,8 @@ DOC = TESTS.parent / "docs" / "reliability.md"
 SECTIONS = [
     ("Faults injected into real runs", ["e2e/test_faults.py", "integration/test_one_writer.py",
                                         "e2e/test_orchestration.py"]),
+    ("Operator mistakes and undoing a load", ["integration/test_operator_mistakes.py",
+                                              "e2e/test_operations.py"]),
     ("StatBank's API misbehaving (local stand-in)", ["integration/test_statbank_api.py"]),
     ("StatBank files re-coded, revised or impossible", ["integration/test_statbank_versions.py"]),
     ("Spreadsheets as a person sees them, and pseudonym keys that protect",
