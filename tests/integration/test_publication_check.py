@@ -7,10 +7,12 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from helpers import copy_built
 
 from flows import pipeline
+from flows.gate import GateFailed
 from flows.publish import verify
 from flows.publish.formatting import Formatter
 from flows.publish.render import PublishError
@@ -89,3 +91,26 @@ def test_a_report_that_would_show_other_figures_is_not_published(published, monk
              if p.is_file()}  # fmt: skip
     assert after == before
     assert not [p for p in publication.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_a_failed_gate_publishes_nothing_and_keeps_the_last_report(published, tmp_path):
+    settings, publication = published
+    home = tmp_path / "home"
+    shutil.copytree(settings.home, home, ignore=shutil.ignore_patterns(".prefect"))
+    settings = Settings(home=home)
+    publication = settings.publication_dir(2026)
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in publication.rglob("*")
+              if p.is_file()}  # fmt: skip
+    con = duckdb.connect(str(settings.warehouse_path))
+    con.execute(
+        "update marts.fct_indicator_values set value = 140 where geo_code = 'bodo' "
+        "and year = 2025 and indicator_id = 'share_higher_education'"
+    )
+    con.close()
+    with pytest.raises(GateFailed, match=r"Bodø 2025: Share with higher education is 140\.0 %"):
+        pipeline.check(settings, 2026)
+    with pytest.raises(PublishError, match="quality gate failed"):
+        pipeline.publish_year(settings, 2026)
+    after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in publication.rglob("*")
+             if p.is_file()}  # fmt: skip
+    assert after == before
