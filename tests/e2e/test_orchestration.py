@@ -104,7 +104,7 @@ def test_the_run_history_records_stages_rows_gate_and_outcome(served_run):
     assert [s[0] for s in stages] == ["ingest", "build", "check", "publish"]
     assert all(s[1] == "ok" and s[2] > 0 for s in stages)
     ingest_rows, build_rows, checks, files = (s[3] for s in stages)
-    assert ingest_rows > 60_000 and build_rows > 10_000 and checks > 100 and files > 30
+    assert ingest_rows > 60_000 and build_rows > 10_000 and checks > 20 and files > 30
     out = completed.stdout
     assert run_id in out and re.search(r"│ build\s+│ ok\s+│", out)  # the summary table
     status = run_cli(home, "status").stdout
@@ -123,7 +123,8 @@ def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_se
     [(_, _, loser)] = [r for r in results if r[0] == 1]
     [winner] = [p for p, r in zip(runs, results, strict=True) if r[0] == 0]
     assert re.search(
-        rf"another run is writing to .*\(process {winner.pid}, started 20\d\d-.*running "
+        rf"another run is writing to .*: held by process {winner.pid} on host \S+, "
+        r"started 20\d\d-.*running "
         r"`bymonitor run`.*waited 3 s",
         loser,
     ), loser
