@@ -105,6 +105,11 @@ def _evaluate(frame, expectation: dict, parameters: dict) -> bool:
         elif kind == "expect_column_values_to_not_match_regex":
             pattern = kwargs["regex"].replace("'", "''")
             sql = f"select count(*) from batch where regexp_matches({column}::varchar, '{pattern}')"
+        elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
+            a, b = f'"{kwargs["column_A"]}"', f'"{kwargs["column_B"]}"'
+            strict = ">" if not kwargs.get("or_equal") else ">="
+            broken = f"{a} is not null and {b} is not null and not ({a} {strict} {b})"
+            sql = f"select count(*) from batch where {broken}"
         else:
             raise ValueError(f"no SQL for {kind}")
         return con.execute(sql).fetchone()[0] == 0
