@@ -74,3 +74,18 @@ def built_sample(tmp_path_factory) -> Path:
         pipeline.ingest_sample_people(settings, source)
     pipeline.build(settings)
     return root
+
+
+@pytest.fixture(scope="session")
+def published_sample(built_sample, tmp_path_factory) -> Path:
+    """The built sample checked and published (2026, bokmål) once per session. Read it; copy the
+    home before changing anything in it."""
+    from helpers import copy_built
+
+    from flows import pipeline
+
+    root = copy_built(built_sample, tmp_path_factory.mktemp("published-sample"))
+    settings = Settings(home=root)
+    pipeline.check(settings, 2026)
+    pipeline.publish_year(settings, 2026)
+    return root

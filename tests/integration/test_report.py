@@ -13,7 +13,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import copy_built
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -26,15 +25,14 @@ VOID = {"meta", "link", "br", "img", "hr", "input", "source", "col", "wbr", "are
 
 
 @pytest.fixture(scope="module")
-def built_home(built_sample, tmp_path_factory) -> Path:
-    home = copy_built(built_sample, tmp_path_factory.mktemp("report"))
-    pipeline.check(Settings(home=home), 2026)
-    return home
+def built_home(published_sample) -> Path:
+    """The session's published sample (read only; copied where a test changes it)."""
+    return published_sample
 
 
 @pytest.fixture(scope="module")
 def publication(built_home) -> Path:
-    return pipeline.publish_year(Settings(home=built_home), 2026).directory
+    return Settings(home=built_home).publication_dir(2026)
 
 
 class Balanced(HTMLParser):
