@@ -4,6 +4,7 @@ the manifest, and a failed render that leaves the last publication as it was."""
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import json
 import re
@@ -17,6 +18,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from flows import pipeline
+from flows.publish.formatting import Formatter
 from flows.publish.marts import MARTS
 from flows.settings import REPO_ROOT, Settings
 
@@ -320,3 +322,24 @@ def test_town_pages_show_their_warning_lights_peers_and_gaps(built_home, publica
         assert "næringsspekteret" in text  # the gap sentence in the summary
     region = " ".join(parse(publication / "region.html").text)
     assert "Varsellamper i byene" in region
+
+
+def test_the_front_pages_population_is_ssbs(publication, shared_ssb):
+    """Read as a county officer would: the overview's 1 January 2026 figures are SSB's."""
+    totals: dict[str, int] = {}
+    with gzip.open(shared_ssb / "population_by_sex_agegroup_2005-2026.csv.gz", "rt") as handle:
+        for row in csv.DictReader(handle):
+            if row["year"] == "2026" and row["code"] in ("1804", "1841", "1833", "18", "0"):
+                totals[row["code"]] = totals.get(row["code"], 0) + int(row["population"])
+    page = (publication / "index.html").read_text(encoding="utf-8")
+    cells = [
+        " ".join(cell.split())
+        for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", page, flags=re.S)
+    ]
+    text = [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+    fmt = Formatter("nb")
+    for name, code in (("Bodø", "1804"), ("Fauske", "1841"), ("Mo i Rana", "1833"),
+                       ("Nordland", "18"), ("Norge", "0")):  # fmt: skip
+        row = text.index(name)
+        shown = " ".join(fmt.number(totals[code]).split())  # cells are compared space-normalised
+        assert shown in text[row : row + 4], (name, totals[code])
