@@ -200,7 +200,14 @@ def test_live_refresh_checks_the_catalogue_first_and_one_failed_table_falls_back
     server.script("09588", Scripted(400, problem, endpoint="data"))
     opened = tmp_path / "opened.log"
     audit = {  # every process of the run records what it opens under data/sample
-        "PYTHONPATH": str(REPO_ROOT / "tests" / "data" / "open_audit"),
+        "PYTHONPATH": os.pathsep.join(
+            p
+            for p in (
+                str(REPO_ROOT / "tests" / "data" / "open_audit"),
+                os.environ.get("PYTHONPATH"),
+            )
+            if p
+        ),
         "BYMONITOR_TEST_WATCH": str(REPO_ROOT / "data" / "sample"),
         "BYMONITOR_TEST_OPEN_LOG": str(opened),
     }
