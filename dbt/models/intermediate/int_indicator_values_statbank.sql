@@ -62,21 +62,7 @@ wide as (
     window by_geo as (partition by geo_level, geo_code order by year)
 )
 
-{{ level_indicator('population', 'population') }}
-union all
-{{ ratio_indicator('population_change_1y_pct', 'population - population_1y_ago', 'population_1y_ago', 100, 'population_status', 'population_1y_ago_status') }}
-union all
-{{ ratio_indicator('population_change_10y_pct', 'population - population_10y_ago', 'population_10y_ago', 100, 'population_status', 'population_10y_ago_status') }}
-union all
-{{ ratio_indicator('share_age_0_19', 'pop_0_19', 'population', 100, 'pop_0_19_status', 'population_status') }}
-union all
-{{ ratio_indicator('share_age_20_66', 'pop_20_66', 'population', 100, 'pop_20_66_status', 'population_status') }}
-union all
-{{ ratio_indicator('share_age_67_plus', 'pop_67_plus', 'population', 100, 'pop_67_plus_status', 'population_status') }}
-union all
-{{ ratio_indicator('share_age_80_plus', 'pop_80_plus', 'population', 100, 'pop_80_plus_status', 'population_status') }}
-union all
-{{ ratio_indicator('old_age_dependency_ratio', 'pop_67_plus', 'pop_20_66', 100, 'pop_67_plus_status', 'pop_20_66_status') }}
+{{ population_indicators() }}
 union all
 {{ ratio_indicator('births_per_1000', 'births', 'population', 1000, 'births_status', 'population_status') }}
 union all
@@ -87,8 +73,6 @@ union all
 {{ ratio_indicator('net_domestic_migration_per_1000', 'net_domestic_migration', 'population', 1000, 'net_domestic_migration_status', 'population_status') }}
 union all
 {{ ratio_indicator('net_international_migration_per_1000', 'net_immigration', 'population', 1000, 'net_immigration_status', 'population_status') }}
-union all
-{{ ratio_indicator('women_per_100_men_20_44', 'women_20_44', 'men_20_44', 100, 'women_20_44_status', 'men_20_44_status') }}
 union all
 {{ ratio_indicator('immigrant_share', 'immigrants', 'population', 100, 'immigrants_status', 'population_status') }}
 union all
