@@ -231,6 +231,7 @@ def run(
         raise BymonitorError("--live refreshes the latest year; backfill with --years separately")
     wanted = parse_years(years) if years else None
     settings = _settings()
+    runtime.seed_prefect_database(settings)
     out.print(f"bymonitor: refresh in {safe(settings.home)} (starting Prefect)…", highlight=False)
     if wanted:
         from flows.refresh import backfill
@@ -316,6 +317,7 @@ def serve() -> None:
     """Serve the yearly refresh on its schedule (15 March, 06:00 Europe/Oslo) from this process,
     for a single county server; stop with Ctrl-C."""
     settings = _settings()
+    runtime.seed_prefect_database(settings)
     from prefect import serve as prefect_serve
 
     from flows.schedule import CRON, TIMEZONE, deployment

@@ -22,7 +22,7 @@ from flows.gate import (
 from flows.ingest import interviews, statbank, survey
 from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
-from flows.ingest.statbank_api import StatBankClient
+from flows.ingest.statbank_api import ApiConfig, StatBankClient
 from flows.ingest.statbank_catalogue import load_catalogue, nordland_municipalities, select_tables
 from flows.ingest.statbank_live import LiveFetch, check_tables, fetch_table
 from flows.ingest.statbank_plan import TablePlan
@@ -150,7 +150,7 @@ def ingest_statbank(
 
 
 def statbank_client(settings: Settings) -> StatBankClient:
-    return StatBankClient(settings.statbank_api())
+    return StatBankClient(ApiConfig.from_settings(settings))
 
 
 def check_statbank(

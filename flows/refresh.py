@@ -3,31 +3,27 @@
 Each run holds the writer lock, works on a copy of the warehouse that replaces the committed one
 only when every stage succeeded (`flows.transaction`), and records itself in `ops.runs`.
 Progress goes to the `flows.*` loggers, which Prefect forwards to its API (see `flows.runtime`).
+Importing this module changes nothing: the CLI sets the frameworks' environment (`flows.runtime`)
+before it imports Prefect, and each flow sets it again for a run started by a Prefect worker.
 """
 
 from __future__ import annotations
 
-from flows import runtime
-from flows.settings import get_settings
+import logging
+from dataclasses import dataclass, field
 
-runtime.configure(get_settings())  # before Prefect is imported: telemetry off, PREFECT_HOME
-runtime.seed_prefect_database(get_settings())
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
 
-import logging  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-from prefect import flow, task  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-
-from flows import fingerprint, pipeline  # noqa: E402
-from flows.errors import BymonitorError  # noqa: E402
-from flows.ingest.landing import LoadResult  # noqa: E402
-from flows.ingest.statbank_live import LiveFetch  # noqa: E402
-from flows.lock import writer_lock  # noqa: E402
-from flows.runlog import RunRecord, recorded_run  # noqa: E402
-from flows.settings import Settings  # noqa: E402
-from flows.transaction import warehouse_transaction  # noqa: E402
-from flows.uptodate import build_state, gate_state, publication_state  # noqa: E402
+from flows import fingerprint, pipeline, runtime
+from flows.errors import BymonitorError
+from flows.ingest.landing import LoadResult
+from flows.ingest.statbank_live import LiveFetch
+from flows.lock import writer_lock
+from flows.runlog import RunRecord, recorded_run
+from flows.settings import Settings, get_settings
+from flows.transaction import warehouse_transaction
+from flows.uptodate import build_state, gate_state, publication_state
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +245,7 @@ def yearly_refresh(year: int | None = None, live: bool = False, allow_stale: boo
     in which case the responses landed before are used and the report says so.
     """
     settings = get_settings()
+    runtime.configure(settings)  # a worker's run: telemetry off before dbt and GX start
     params = {"year": year, "live": live, "allow_stale": allow_stale}
     with (
         writer_lock(settings.lock_path, settings.lock_wait_s, log.warning) as holder,
@@ -266,6 +263,7 @@ def backfill(years: list[int], force: bool = False) -> list[str]:
     """Refresh once, then check and publish each year in order; years already published are
     skipped unless `force`. Stops at the first year whose gate fails."""
     settings = get_settings()
+    runtime.configure(settings)
     published = []
     params = {"years": years, "force": force}
     with (

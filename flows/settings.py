@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.errors import BymonitorError
-
-if TYPE_CHECKING:
-    from flows.ingest.statbank_api import ApiConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,19 +142,6 @@ class Settings(BaseSettings):
     @property
     def static_dir(self) -> Path:
         return REPO_ROOT / "reports" / "static"
-
-    def statbank_api(self) -> ApiConfig:
-        """The StatBank client's configuration (cache under warehouse/cache/statbank)."""
-        from flows.ingest.statbank_api import ApiConfig
-
-        return ApiConfig(
-            base_url=self.statbank_url,
-            requests_per_minute=self.statbank_requests_per_minute,
-            timeout_s=self.statbank_timeout_s,
-            max_attempts=self.statbank_max_attempts,
-            cache_dir=self.warehouse_dir / "cache" / "statbank",
-            cache_ttl_s=self.statbank_cache_hours * 3600,
-        )
 
     def publication_dir(self, year: int) -> Path:
         return self.published_dir / str(year)

@@ -35,6 +35,7 @@ from tenacity import (
 from flows.errors import BymonitorError
 from flows.ingest.statbank_catalogue import Query, TableSpec
 from flows.ingest.statbank_plan import TableMetadata, TablePlan, plan_table
+from flows.settings import Settings
 
 DEFAULT_BASE_URL = "https://data.ssb.no/api/pxwebapi/v2"
 SPLIT_ORDER = ("Region", "Tid")  # split these first: they are the long selections
@@ -72,6 +73,18 @@ class ApiConfig:
     max_url_length: int = 2_000  # SSB answers 404 above about 2,100 characters
     cache_dir: Path | None = None
     cache_ttl_s: float = 24 * 3600
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ApiConfig:
+        """The client's configuration from BYMONITOR_* (cache under warehouse/cache/statbank)."""
+        return cls(
+            base_url=settings.statbank_url,
+            requests_per_minute=settings.statbank_requests_per_minute,
+            timeout_s=settings.statbank_timeout_s,
+            max_attempts=settings.statbank_max_attempts,
+            cache_dir=settings.warehouse_dir / "cache" / "statbank",
+            cache_ttl_s=settings.statbank_cache_hours * 3600,
+        )
 
 
 class Throttle:
