@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 import yaml
 
+from flows import constants
 from flows.errors import BymonitorError
 from flows.gate_messages import LANGUAGES, MessageError, fill, placeholders
 from flows.settings import Settings
@@ -136,14 +137,30 @@ def _bilingual(value: Any) -> bool:
     return isinstance(value, dict) and set(LANGUAGES) <= set(value)
 
 
+def _with_project_vars(node: Any) -> Any:
+    """A suite with dbt's project vars in place: `{var: name}` becomes the value (a threshold),
+    `{name}` in a text the value's words (flows.constants)."""
+    if isinstance(node, dict):
+        if set(node) == {"var"}:
+            return constants.var(node["var"])
+        return {key: _with_project_vars(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_project_vars(value) for value in node]
+    if isinstance(node, str):
+        return constants.fill(node)
+    return node
+
+
 def load_suites(directory: Path) -> list[Suite]:
     """Read and validate every suite file (*.yml) in the directory."""
     suites = []
     for path in sorted(directory.glob("*.yml")):
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = _with_project_vars(yaml.safe_load(path.read_text(encoding="utf-8")))
         except yaml.YAMLError as exc:
             raise GateConfigError(f"{path}: not valid YAML ({exc})") from exc
+        except KeyError as exc:
+            raise GateConfigError(f"{path}: {exc.args[0]}") from exc
         if not isinstance(document, dict) or (
             "mart" not in document and document.get("scope") != "text_columns"
         ):

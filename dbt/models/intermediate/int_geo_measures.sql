@@ -58,7 +58,7 @@ complete as (
 county_from_statbank as (
     select 'county' as geo_level, region_id as geo_code, year, measure, value, status, origin
     from measures
-    where region_level = 'county' and region_id = '18'
+    where region_level = 'county' and region_id = '{{ var("county_code") }}'
 ),
 
 country as (

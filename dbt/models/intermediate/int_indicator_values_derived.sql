@@ -55,7 +55,7 @@ where statbank.geo_level in ('town', 'region')
 union all
 
 select
-    'county', '18', county.year, 'county_share_in_ten_towns',
+    'county', '{{ var("county_code") }}', county.year, 'county_share_in_ten_towns',
     100.0 * towns.population / county.population,
     towns.population,
     county.population,
@@ -78,7 +78,7 @@ inner join (
 union all
 
 select
-    'county', '18', county.year, 'county_share_in_bodo',
+    'county', '{{ var("county_code") }}', county.year, 'county_share_in_bodo',
     100.0 * bodo.value / county.population,
     bodo.value,
     county.population,
@@ -87,11 +87,11 @@ select
     {{ weakest_origin(['bodo.origin', 'county.origin']) }}
 from county
 inner join statbank as bodo
-    on bodo.geo_level = 'town' and bodo.geo_code = 'bodo' and bodo.year = county.year
+    on bodo.geo_level = 'town' and bodo.geo_code = '{{ var("regional_capital_town") }}' and bodo.year = county.year
 
 union all
 
-select 'county', '18', year, 'county_concentration_index', value, null, null, status, origin
+select 'county', '{{ var("county_code") }}', year, 'county_concentration_index', value, null, null, status, origin
 from hhi
 
 union all

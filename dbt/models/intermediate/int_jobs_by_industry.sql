@@ -46,7 +46,7 @@ by_geo as (
         case when value is null then 'missing_at_source' end,
         origin
     from cells
-    where region_level in ('county', 'country') and (region_level = 'country' or region_id = '18')
+    where region_level in ('county', 'country') and (region_level = 'country' or region_id = '{{ var("county_code") }}')
 )
 
 select

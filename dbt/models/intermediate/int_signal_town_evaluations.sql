@@ -60,7 +60,7 @@ band_evaluations as (
         null::varchar as subject,
         null::varchar as subject_nb,
         null::varchar as subject_en,
-        bands.peers_with_value >= 5 and case rules.direction
+        bands.peers_with_value >= {{ var('min_peers_for_band') }} and case rules.direction
             when 'falling' then round(town.value, 4) < round(bands.lower_bound, 4)
             else round(town.value, 4) > round(bands.upper_bound, 4)
         end as is_raised,

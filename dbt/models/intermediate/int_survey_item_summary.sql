@@ -36,9 +36,9 @@ select
     item_id,
     item_group,
     measure,
-    case when n >= 5 then raw_value end as value,
+    case when n >= {{ var('small_cell_n') }} then raw_value end as value,
     n,
-    n < 5 as is_suppressed,
-    case when n < 5 then 'suppressed' end as status,
+    n < {{ var('small_cell_n') }} as is_suppressed,
+    case when n < {{ var('small_cell_n') }} then 'suppressed' end as status,
     origin
 from measured

@@ -1,7 +1,7 @@
 -- Population on 1 January for the areas the towns are compared with: Nordland and Norway.
 with population as (
     select * from {{ ref('int_population_by_region_year') }}
-    where (region_level = 'county' and region_id = '18')
+    where (region_level = 'county' and region_id = '{{ var("county_code") }}')
        or region_level = 'country'
 )
 

@@ -66,7 +66,7 @@ thresholds as (
             end
         ) as threshold
     from compared
-    where towns_with_value >= 5  -- a median of fewer towns says little
+    where towns_with_value >= {{ var('min_towns_for_median') }}  -- a median of fewer towns says little
 ),
 
 scored as (

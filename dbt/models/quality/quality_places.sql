@@ -8,6 +8,6 @@ union all
 select 'municipality', municipality_code, municipality_name, municipality_name
 from {{ ref('nordland_municipalities') }}
 union all
-select 'county', '18', 'Nordland', 'Nordland'
+select 'county', '{{ var("county_code") }}', '{{ var("county_name") }}', '{{ var("county_name") }}'
 union all
 select 'country', 'NO', 'Norge', 'Norway'

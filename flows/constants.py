@@ -1,0 +1,37 @@
+"""The constants the models, the gate and the report share, read from their one home: the `vars`
+of dbt/dbt_project.yml (the models read them with `var()`, the gate's suites with `{var: name}` in
+kwargs and `{name}` in their texts, Python from here)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+
+from flows.settings import REPO_ROOT
+
+DBT_PROJECT = REPO_ROOT / "dbt" / "dbt_project.yml"
+
+
+@cache
+def project_vars() -> dict[str, Any]:
+    """dbt's project vars (county, the regional capital, the small-cell rule, ...)."""
+    document = yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))
+    return dict(document.get("vars") or {})
+
+
+def var(name: str) -> Any:
+    """One project var; a missing name is a programming error, named."""
+    values = project_vars()
+    if name not in values:
+        raise KeyError(f"{name} is not a var in {DBT_PROJECT}")
+    return values[name]
+
+
+def fill(text: str) -> str:
+    """`text` with every `{var_name}` of a project var replaced by its value; other
+    placeholders (a failing row's columns) are left for later."""
+    for name, value in project_vars().items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
