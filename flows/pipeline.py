@@ -217,7 +217,9 @@ def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str |
 def build(settings: Settings) -> BuildResult:
     if not settings.warehouse_path.exists():
         raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
-    return run_dbt(settings, "build")
+    # --full-refresh: the seeds are rewritten whole, so a seed whose columns changed in a new
+    # version loads into a warehouse built by an older one (no model is incremental)
+    return run_dbt(settings, "build", extra=("--full-refresh",))
 
 
 def latest_year(settings: Settings) -> int:

@@ -43,7 +43,10 @@ select
     case when indicator_id = 'vekstkraft_index' then (select source_tables from index_tables)
          else source_tables end as source_tables,
     definition_nb,
-    definition_en
+    definition_en,
+    family,
+    report_order,
+    overview_order
 from {{ ref('indicators') }}
 
 union all
@@ -63,9 +66,12 @@ select
     survey_measures.min_meaningful_difference,
     'survey',
     survey_measures.measure_nb || ' blant næringslivslederne i byen som svarte på spørsmålet '
-        || '(«vet ikke» og tomme svar teller ikke). Færre enn 5 svar vises ikke.',
+        || '(«vet ikke» og tomme svar teller ikke). Færre enn {{ var("small_cell_n") }} svar vises ikke.',
     survey_measures.measure_en || ' among the business leaders in the town who answered the item '
-        || '("don''t know" and empty answers do not count). Fewer than 5 answers are not shown.'
+        || '("don''t know" and empty answers do not count). Fewer than {{ var("small_cell_n") }} answers are not shown.',
+    'survey',
+    cast(1000 + row_number() over (order by survey_items.item_id, survey_measures.measure) as integer),
+    cast(null as integer)
 from survey_items
 inner join survey_measures using (item_type)
 
@@ -86,5 +92,8 @@ select
     null,
     '13470',
     'Sysselsatte etter arbeidssted i næringen (' || label_nb || ') i prosent av alle sysselsatte etter arbeidssted.',
-    'Employed persons by place of work in the industry (' || label_en || ') in percent of all.'
+    'Employed persons by place of work in the industry (' || label_en || ') in percent of all.',
+    'job_share',
+    cast(2000 + row_number() over (order by nace_code) as integer),
+    cast(null as integer)
 from {{ ref('nace_groups') }}

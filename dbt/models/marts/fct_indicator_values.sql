@@ -9,7 +9,8 @@ with statbank as (
         cast(null as bigint) as n,
         status = 'suppressed' as is_suppressed,
         status,
-        origin
+        origin,
+        false as is_survey
     from {{ ref('int_indicator_values') }}
 ),
 
@@ -17,7 +18,7 @@ vekstkraft as (
     select
         'town' as geo_level, town_id as geo_code, year, 'vekstkraft_index' as indicator_id,
         index_0_100 as value, score as numerator, cast(null as double precision) as denominator,
-        cast(null as bigint) as n, false as is_suppressed, status, origin
+        cast(null as bigint) as n, false as is_suppressed, status, origin, false as is_survey
     from {{ ref('int_vekstkraft') }}
 ),
 
@@ -26,7 +27,7 @@ survey as (
         'town' as geo_level, town_id as geo_code, wave as year,
         'survey_' || measure || '__' || item_id as indicator_id,
         value, cast(null as double precision) as numerator, cast(null as double precision) as denominator,
-        cast(n as bigint) as n, is_suppressed, status, origin
+        cast(n as bigint) as n, is_suppressed, status, origin, true as is_survey
     from {{ ref('int_survey_item_summary') }}
 ),
 
@@ -39,14 +40,14 @@ all_values as (
 ),
 
 years as (
-    select year from all_values where indicator_id not like 'survey_%' group by year
+    select year from all_values where not is_survey group by year
 ),
 
 series as (
     -- every geography and statistics indicator it ever has, for every year: gaps become rows
     select distinct geo_level, geo_code, indicator_id
     from all_values
-    where indicator_id not like 'survey_%'
+    where not is_survey
 ),
 
 spine as (
