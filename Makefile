@@ -19,6 +19,7 @@ help:
 	@echo "make test    set up, then lint and run the tests"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   benchmark S/R/N/F (benchmarks/bench.py; ~10 min), update docs/performance.md"
+	@echo "             BASELINE=<commit>: also that commit's S, interleaved, and the ratio S/B"
 	@echo "make sample  regenerate data/sample from ../shared/data"
 	@echo "make clean   remove the environment and everything a run wrote"
 
@@ -53,7 +54,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 bench: install
-	$(VENV)/bin/python benchmarks/bench.py
+	BENCH_BASELINE=$(BASELINE) $(VENV)/bin/python benchmarks/bench.py
 
 sample: $(STAMP)
 	$(VENV)/bin/python data/sample/generate_sample.py

@@ -9,6 +9,10 @@ For each: wall time per stage and in total, CPU time (user + system of the whole
 peak resident memory of the process tree (sampled every 50 ms from /proc), rows processed.
 Three repetitions (BENCH_REPEAT), median reported. Writes benchmarks/results.json and the table
 in docs/performance.md, and prints the table with the ratios S/F, R/S and N/S.
+
+B  with BENCH_BASELINE=<commit> (`make bench BASELINE=<commit>`): S of that commit, run in the
+   same rounds, interleaved with this tree's S (a git worktree of the commit, same environment),
+   so the two are compared on the same machine under the same load; prints S/B.
 """
 
 from __future__ import annotations
@@ -104,16 +108,37 @@ def _last_run(home: Path) -> tuple[dict[str, float], int]:
     return {stage: seconds for stage, seconds, _ in rows}, int(processed or 0)
 
 
-def _env(home: Path, inputs: Path | None) -> dict[str, str]:
+def _env(home: Path, inputs: Path | None, code: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
     env["BYMONITOR_HOME"] = str(home)
+    if code:  # the baseline's `flows` package instead of this tree's
+        env["PYTHONPATH"] = str(code)
     if inputs:
         env.update({"BYMONITOR_SAMPLE_DIR": str(inputs), "BYMONITOR_PSEUDONYM_KEY": BENCH_KEY})
     return env
 
 
-def one_round(scratch: Path, national: Path) -> dict[str, dict]:
+def baseline_tree(commit: str, scratch: Path) -> Path:
+    """A worktree of the baseline commit that shares this checkout's environment and its
+    migrated Prefect template (made by `make install`)."""
+    tree = scratch / "baseline"
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit],
+                   check=True, capture_output=True)  # fmt: skip
+    template = REPO / ".cache"
+    if template.exists():
+        (tree / ".cache").symlink_to(template)
+    return tree
+
+
+def one_round(scratch: Path, national: Path, baseline: Path | None = None) -> dict[str, dict]:
     results = {}
+    if baseline:  # first, so neither side always runs right after the other's warm caches
+        home_b = scratch / "B"
+        # -P: the baseline tree on PYTHONPATH, not the current directory, provides `flows`
+        code = [sys.executable, "-P", "-c", "from flows.cli import app; app()", "run"]
+        measured = measure(code, _env(home_b, None, baseline))
+        stages, rows = _last_run(home_b)
+        results["B"] = {**measured, "stages": stages, "rows": rows}
     home = scratch / "S"
     run = [str(BIN / "bymonitor"), "run"]
     measured = measure(run, _env(home, None))
@@ -139,7 +164,9 @@ def one_round(scratch: Path, national: Path) -> dict[str, dict]:
 
 def median_of(rounds: list[dict[str, dict]]) -> dict[str, dict]:
     summary = {}
-    for key in ("S", "R", "N", "F"):
+    for key in ("S", "R", "N", "F", "B"):
+        if key not in rounds[0]:
+            continue
         runs = [r[key] for r in rounds]
         stages = {name: round(statistics.median(r["stages"].get(name, 0.0) for r in runs), 2)
                   for name in runs[0]["stages"]}  # fmt: skip
@@ -171,8 +198,10 @@ def table(summary: dict[str, dict]) -> str:
              + " | other s | CPU s | peak RSS MB | rows |",
              "|---|---:|" + "---:|" * (len(names) + 4)]  # fmt: skip
     labels = {"S": "S sample, cold", "R": "R sample, rerun", "N": "N national, cold",
-              "F": "F floor (no orchestration)"}  # fmt: skip
+              "F": "F floor (no orchestration)", "B": "B baseline's S, cold"}  # fmt: skip
     for key, label in labels.items():
+        if key not in summary:
+            continue
         row = summary[key]
         staged = [row["stages"].get(n, 0.0) for n in names]
         other = row["total_s"] - sum(staged)
@@ -181,12 +210,16 @@ def table(summary: dict[str, dict]) -> str:
             + f" | {other:.1f} | {row['cpu_s']:.1f} | {row['peak_rss_mb']:.0f} | {row['rows']:,} |"
         )  # fmt: skip
     s, r, n, f = (summary[k]["total_s"] for k in "SRNF")
-    lines += ["", f"Ratios: S/F = {s / f:.2f}, R/S = {r / s:.2f}, N/S = {n / s:.2f}."]
+    ratios = f"Ratios: S/F = {s / f:.2f}, R/S = {r / s:.2f}, N/S = {n / s:.2f}"
+    if "B" in summary:
+        ratios += f", S/B = {s / summary['B']['total_s']:.2f} (B: {summary['B']['commit']})"
+    lines += ["", ratios + "."]
     return "\n".join(lines)
 
 
 def main() -> None:
     repeat = int(os.environ.get("BENCH_REPEAT", "3"))
+    commit = os.environ.get("BENCH_BASELINE") or None
     sys.path.insert(0, str(REPO / "benchmarks"))
     from national_input import generate
 
@@ -195,12 +228,20 @@ def main() -> None:
         scratch = Path(scratch_dir)
         national = scratch / "national-input"
         generate(national)
-        for number in range(repeat):
-            print(f"round {number + 1}/{repeat} …", file=sys.stderr, flush=True)
-            round_dir = scratch / f"round-{number}"
-            round_dir.mkdir()
-            rounds.append(one_round(round_dir, national))
+        baseline = baseline_tree(commit, scratch) if commit else None
+        try:
+            for number in range(repeat):
+                print(f"round {number + 1}/{repeat} …", file=sys.stderr, flush=True)
+                round_dir = scratch / f"round-{number}"
+                round_dir.mkdir()
+                rounds.append(one_round(round_dir, national, baseline))
+        finally:
+            if baseline:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
+                                str(baseline)], check=False, capture_output=True)  # fmt: skip
     summary = median_of(rounds)
+    if commit:
+        summary["B"]["commit"] = commit
     meta = {"date": datetime.now(UTC).date().isoformat(), "machine": _machine(),
             "versions": _versions(), "repetitions": repeat}  # fmt: skip
     RESULTS.write_text(json.dumps({**summary, "meta": meta}, indent=2) + "\n", encoding="utf-8")
