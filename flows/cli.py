@@ -485,6 +485,24 @@ def ingest_interviews(
         _report_people(pipeline.ingest_interviews(settings, files, wave, sheet))
 
 
+@ingest_app.command("measures")
+@_guard
+def ingest_measures(
+    files: Annotated[list[Path], typer.Argument(help="Register files (CSV or XLSX).")],
+    year: Annotated[
+        int, typer.Option("--year", help="The year of the register (one file a year).")
+    ],
+    sheet: SheetOption = None,
+) -> None:
+    """Load the action programme register of one year: values checked against
+    data/catalogue/measures_codebook.yml, bad rows kept in raw._rejects with their reason."""
+    from flows import pipeline
+
+    settings = _settings()
+    with _writing(settings) as settings:
+        _report_people(pipeline.ingest_measures(settings, files, year, sheet))
+
+
 @ingest_app.command("sample")
 @_guard
 def ingest_sample() -> None:
@@ -498,6 +516,7 @@ def ingest_sample() -> None:
             out.print(safe(result.describe()), highlight=False)
         for source in ("survey", "interviews"):
             _report_people(pipeline.ingest_sample_people(settings, source))
+        _report_people(pipeline.ingest_sample_measures(settings))
 
 
 @app.command()

@@ -19,7 +19,7 @@ from flows.gate import (
     save_report,
     save_result,
 )
-from flows.ingest import interviews, statbank, survey
+from flows.ingest import interviews, measures, statbank, survey
 from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
 from flows.ingest.statbank_api import ApiConfig, StatBankClient
@@ -91,12 +91,13 @@ def input_files(settings: Settings, source: str) -> list[PeopleFile]:
     entries = (yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}).get(source) or []
     files = []
     for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or "file" not in entry or "wave" not in entry:
+        wave = entry.get("wave", entry.get("year")) if isinstance(entry, dict) else None
+        if wave is None or "file" not in entry:
             raise BymonitorError(f"{manifest}: {source} entry {number} needs `file` and `wave`")
         path = folder / source / str(entry["file"])
         if not path.exists():
             raise BymonitorError(f"{manifest}: {source} entry {number}: no file {path}")
-        files.append(PeopleFile(path, int(entry["wave"]), entry.get("sheet")))
+        files.append(PeopleFile(path, int(wave), entry.get("sheet")))
     return files
 
 
@@ -138,6 +139,31 @@ def _ingest_people_files(
     results = []
     for file in files:
         results.extend(loader(settings, [file.path], file.wave, file.sheet))
+    return results
+
+
+def ingest_measures(
+    settings: Settings, paths: Iterable[Path], year: int, sheet: str | None = None
+) -> list[LoadResult]:
+    """Load action programme registers of one year (bad rows to raw._rejects)."""
+    with connect(settings.warehouse_path) as con:
+        return [measures.load_measures(con, p, year, settings.landing_dir, sheet) for p in paths]
+
+
+def ingest_sample_measures(settings: Settings) -> list[LoadResult]:
+    """Load the embedded registers, each with the year its name gives, oldest first."""
+    return _ingest_measure_files(settings, _files_with_waves(settings.sample_dir, "measures"))
+
+
+def ingest_input_measures(settings: Settings) -> list[LoadResult]:
+    """Load the county's registers of BYMONITOR_INPUT_DIR/measures (live runs)."""
+    return _ingest_measure_files(settings, input_files(settings, "measures"))
+
+
+def _ingest_measure_files(settings: Settings, files: list[PeopleFile]) -> list[LoadResult]:
+    results = []
+    for file in sorted(files, key=lambda f: f.wave):
+        results.extend(ingest_measures(settings, [file.path], file.wave, file.sheet))
     return results
 
 

@@ -86,14 +86,18 @@ def fetch_statbank_task(settings: Settings) -> LiveFetch:
 
 @task(name="ingest-survey-and-interviews", cache_policy=NO_CACHE)
 def ingest_people_task(settings: Settings, live: bool = False) -> list[LoadResult]:
-    """The sample run reads the embedded (invented) survey and interviews; a live run reads the
-    county's files from BYMONITOR_INPUT_DIR and never the sample."""
+    """The sample run reads the embedded (invented) survey, interviews and action programme
+    registers; a live run reads the county's files from BYMONITOR_INPUT_DIR, never the sample."""
     results = []
     for source in pipeline.PEOPLE_SOURCES:
         if live:
             results.extend(_logged(pipeline.ingest_input_people(settings, source)))
         else:
             results.extend(_logged(pipeline.ingest_sample_people(settings, source)))
+    if live:
+        results.extend(_logged(pipeline.ingest_input_measures(settings)))
+    else:
+        results.extend(_logged(pipeline.ingest_sample_measures(settings)))
     if live and settings.input_dir is None:
         log.warning(
             "no BYMONITOR_INPUT_DIR: no new survey or interviews; the report shows the latest "

@@ -57,7 +57,7 @@ def up_to_date(settings: Settings, year: int | None = None) -> str | None:
         return None
     try:
         inputs = pipeline.sample_statbank_files(settings) + [
-            path for source in ("survey", "interviews")
+            path for source in ("survey", "interviews", "measures")
             for path, _ in pipeline.sample_files(settings, source)
         ]  # fmt: skip
         with connect(settings.committed_warehouse_path, read_only=True) as con:

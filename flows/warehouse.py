@@ -124,6 +124,39 @@ create table if not exists raw.interview_themes (
     interview_key varchar not null,
     theme         varchar not null
 );
+create table if not exists raw.plan_measures (
+    load_id       varchar not null,
+    register_year integer not null,   -- the year of the register file (`ingest measures --year`)
+    measure_id    varchar not null,
+    title_nb      varchar not null,
+    title_en      varchar,
+    theme         varchar not null,
+    towns         varchar not null,   -- town ids separated by ';', or 'region'
+    responsible   varchar not null,
+    start_year    integer not null,
+    end_year      integer,
+    status        varchar not null,   -- planned, started, completed, stopped (that year)
+    budget_nok    double,
+    row_number    bigint not null     -- the measure's first row in the file
+);
+create table if not exists raw.plan_measure_indicators (
+    load_id          varchar not null,
+    register_year    integer not null,
+    measure_id       varchar not null,
+    indicator_id     varchar not null,
+    baseline_year    integer not null,
+    target_value     double,
+    target_direction varchar,         -- up, down; NULL when only a target value is given
+    target_year      integer not null,
+    row_number       bigint not null
+);
+create table if not exists raw.plan_codebook (
+    scale      varchar not null,      -- themes, statuses, directions
+    code       varchar not null,
+    label_nb   varchar not null,
+    label_en   varchar not null,
+    sort_order integer not null
+);
 create table if not exists raw.statbank_cells (
     load_id       varchar not null,
     table_id      varchar not null,
