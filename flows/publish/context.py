@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from statistics import mean
 from typing import Any
 
 from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
-from flows.publish.formatting import Formatter, format_indicator
+from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
 
 HEADLINE_TABLE = [
@@ -119,17 +120,23 @@ class Context:
         return None, self.year
 
     def show_latest(self, level: str, code: str, indicator: str) -> str:
-        """The latest figure formatted, with its year where it is not the report year."""
+        """The latest figure formatted (a change with its sign), with its year where it is not
+        the report year."""
         value, year = self.latest(level, code, indicator)
-        shown = self.show(indicator, value)
+        shown = self.show(indicator, value, signed=self.is_change(indicator))
         return shown if year == self.year or value is None else f"{shown} ({year})"
+
+    def is_change(self, indicator: str) -> bool:
+        """Whether the indicator is a change or a difference (shown with its sign: +6,2 %)."""
+        entry = self.catalogue.get(indicator) or {}
+        return "_change_" in indicator or entry.get("unit") == "percentage_points"
 
     def name(self, indicator: str) -> str:
         return self.catalogue[indicator][f"name_{self.lang}"]
 
     def show(self, indicator: str, value: float | None, signed: bool = False) -> str:
         entry = self.catalogue[indicator]
-        return format_indicator(self.fmt, value, entry["unit"], entry["decimals"], signed)
+        return self.fmt.indicator(value, entry["unit"], entry["decimals"], signed)
 
     def tables(self, *indicators: str) -> list[str]:
         """The StatBank tables (or "survey") the indicators are computed from."""
@@ -650,7 +657,8 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         "marks": marks_for(origins),
         "source": ctx.source_line(["survey"]),
         "intro": ctx.sentence(
-            t("perspective_conditions_intro", n=respondents, wave=wave), *origins
+            t("perspective_conditions_intro", town=town["town_name"], n=respondents, wave=wave),
+            *origins,
         ),
     }
 
@@ -709,7 +717,7 @@ def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
         "indicators": [
             {
                 "name": r[f"name_{ctx.lang}"],
-                "unit": r["unit"],
+                "unit": ctx.t["units"][r["unit"]],
                 "definition": r[f"definition_{ctx.lang}"],
                 "source": "; ".join(ctx.source_parts(ctx.tables(r["indicator_id"])))
                 or r["source_tables"],
@@ -727,3 +735,41 @@ def methods_page(ctx: Context, weights: dict[str, float]) -> dict[str, Any]:
             ctx.t.method_breaks,
         ],
     }
+
+
+def _years(years: list[int], t: Any) -> str:
+    """Years as a reader writes them: 2025, 2024–2026, or 2022 og 2025."""
+    years = sorted(set(years))
+    if len(years) > 1 and years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}\u2013{years[-1]}"
+    if len(years) > 1:
+        return ", ".join(map(str, years[:-1])) + f" {t.and_word} {years[-1]}"
+    return str(years[0])
+
+
+def figures_as_of(ctx: Context) -> str:
+    """What the report's figures describe, from the marts: the population figures' 1 January,
+    the latest years of the other statistics the towns have figures for, and the survey's
+    wave ("Tall per 1. januar 2026 (befolkning); andre tall for 2024–2026; ...")."""
+    latest: dict[str, int] = {}
+    for (level, _, year, indicator), row in ctx.facts.items():
+        if level == "town" and year <= ctx.year and row["value"] is not None:
+            latest[indicator] = max(year, latest.get(indicator, year))
+    population, other, survey = [], [], []
+    for indicator, year in latest.items():
+        tables = ctx.tables(indicator)
+        if "survey" in tables:
+            survey.append(year)
+        elif tables == ["07459"]:
+            population.append(year)
+        elif (ctx.catalogue.get(indicator) or {}).get("unit") != "index":  # composites: no
+            other.append(year)  # date of their own
+    parts = []
+    if population:
+        day = ctx.fmt.day(date(max(population), 1, 1))
+        parts.append(ctx.t("figures_as_of", date=day))
+    if other:
+        parts.append(ctx.t("figures_as_of_other", years=_years(other, ctx.t)))
+    if survey:
+        parts.append(ctx.t("figures_as_of_survey", years=_years([max(survey)], ctx.t)))
+    return "; ".join(parts)

@@ -1,45 +1,93 @@
-"""Numbers and dates the way the report's language writes them (CLDR rules via Babel)."""
+"""Numbers and dates the way the report's language writes them (CLDR rules via Babel).
+
+Every number on a page goes through `Formatter`: Babel groups the thousands and places the
+decimal mark ("53 638", "−7,1" in bokmål; "53,638", "−7.1" in English), and `minus_sign`
+turns Babel's hyphen-minus into the minus sign U+2212, the one the charts' axes use too. The
+words for units ("prosentpoeng") come from the message catalogue (`units_after`), keyed by the
+unit code of dbt/seeds/indicators.csv.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 MISSING = "–"
+MINUS = "\u2212"
+NBSP = "\u00a0"
+
+
+def minus_sign(text: str) -> str:
+    """Babel's number with the minus sign U+2212 for its leading hyphen-minus; a number that
+    is written as zero ("-0,0") gets no sign."""
+    if not text.startswith("-"):
+        return text
+    digits = text[1:]
+    return MINUS + digits if any(c in "123456789" for c in digits) else digits
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def format_number(value: float, locale: str, decimals: int = 0) -> str:
+    """A number with a fixed count of decimals in the locale's way, minus sign U+2212."""
+    return minus_sign(format_decimal(value, format=_pattern(decimals), locale=locale))
 
 
 class Formatter:
-    """Formats for one language; every method returns MISSING for None."""
+    """Formats for one language; every method returns MISSING for None.
 
-    def __init__(self, lang: str) -> None:
+    `units_after` holds the words written after a number of a unit (unit code → words, from
+    the messages' `units_after`); a unit without words is written as the bare number, and
+    percent always with the percent sign."""
+
+    def __init__(self, lang: str, units_after: Mapping[str, str] | None = None) -> None:
+        self.lang = lang
         self.locale = LOCALES[lang]
+        self.units_after = dict(units_after or {})
 
     def number(self, value: float | None, decimals: int = 0) -> str:
         if value is None:
             return MISSING
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text = format_decimal(abs(value), format=pattern, locale=self.locale)
-        # the minus sign as in signed() and the charts' axes, not a hyphen
-        return "\u2212" + text if value < 0 and round(value, decimals) != 0 else text
+        return format_number(value, self.locale, decimals)
 
     def signed(self, value: float | None, decimals: int = 0) -> str:
-        """A change, with an explicit sign (+1 234, −56)."""
-        if value is None:
-            return MISSING
-        text = self.number(abs(value), decimals)
-        if round(value, decimals) == 0:
-            return text
-        return ("+" if value > 0 else "\u2212") + text
+        """A change, with an explicit sign (+1 234, −56); no sign where it is written as 0."""
+        text = self.number(value, decimals)
+        if value is not None and value > 0 and any(c in "123456789" for c in text):
+            return "+" + text
+        return text
 
     def percent(self, value: float | None, decimals: int = 1, signed: bool = True) -> str:
-        """A value already in percent (1.2 means 1.2 %)."""
+        """A value already in percent (1.2 means 1.2 %), with a no-break space before %."""
         if value is None:
             return MISSING
-        text = self.signed(value, decimals) if signed else self.number(value, decimals)
-        return f"{text}\u00a0%"
+        pattern = _pattern(decimals) + NBSP + "%"
+        share = Decimal(str(value)) / 100  # exact: 0.25 % rounds as 0.25 does
+        text = minus_sign(format_percent(share, format=pattern, locale=self.locale))
+        if signed and value > 0 and any(c in "123456789" for c in text):
+            return "+" + text
+        return text
+
+    def indicator(
+        self, value: float | None, unit: str, decimals: int | None = None, signed: bool = False
+    ) -> str:
+        """An indicator value in its unit: persons as whole numbers, percent with %, a unit
+        with words after the number (percentage points) with them."""
+        if value is None:
+            return MISSING
+        places = 0 if unit == "persons" else (decimals if decimals is not None else 1)
+        if unit == "percent":
+            return self.percent(value, places, signed=signed)
+        text = self.signed(value, places) if signed else self.number(value, places)
+        after = self.units_after.get(unit)
+        return f"{text}{NBSP}{after}" if after else text
 
     def day(self, value: date) -> str:
         return format_date(
@@ -47,15 +95,8 @@ class Formatter:
         )
 
 
-UNIT_SUFFIX = {"percent": "\u00a0%", "percentage_points": "\u00a0pp"}
-
-
 def format_indicator(
     fmt: Formatter, value: float | None, unit: str, decimals: int | None, signed: bool = False
 ) -> str:
-    """An indicator value in its unit: persons as whole numbers, percent with %, etc."""
-    if value is None:
-        return MISSING
-    places = 0 if unit == "persons" else (decimals if decimals is not None else 1)
-    text = fmt.signed(value, places) if signed else fmt.number(value, places)
-    return text + UNIT_SUFFIX.get(unit, "")
+    """An indicator value in its unit (see `Formatter.indicator`)."""
+    return fmt.indicator(value, unit, decimals, signed)

@@ -26,6 +26,7 @@ from flows.publish import charts, planning
 from flows.publish.context import (
     PEOPLE_SOURCES,
     Context,
+    figures_as_of,
     marks_for,
     methods_page,
     origin_statements,
@@ -99,7 +100,8 @@ def build_pages(
     stale: dict[str, str | None] | None = None,
 ) -> dict[str, str]:
     """Every HTML page of the report by file name, plus "quality" and "print" (for the PDF)."""
-    fmt, t = Formatter(lang), load_messages(settings, lang)
+    t = load_messages(settings, lang)
+    fmt = Formatter(lang, t["units_after"])
     env = _environment(settings, fmt, t)
     ctx = Context(data, year, fmt, t, lang)
     ctx.theme_labels = {
@@ -174,6 +176,7 @@ def build_pages(
         "areas": areas,
         "gate": gate,
         "published": fmt.day(datetime.now(UTC).date()),
+        "figures_as_of": figures_as_of(ctx),
         "any_not_available": any(
             r["value_status"] == "not_available" for tw in towns for r in tw["period_rows"]
         ),
