@@ -1,7 +1,8 @@
 -- Every input file loaded into the warehouse: what feeds the marts, for traceability.
 -- is_used says whether the marts read the load now: a StatBank file whose every cell a later
 -- file of the same table replaced is not used any more. origin is the load's value_origin in the
--- report's vocabulary (official, estimate, sample); wave is a survey's or interview round's year.
+-- report's vocabulary (official, estimate, sample); wave is a survey's or interview round's year,
+-- or an action programme register's year.
 with statbank_used as (
     select distinct unnest(string_split(load_ids, ',')) as load_id
     from {{ ref('int_statbank__cells_on_current_codes') }}
@@ -11,6 +12,8 @@ people as (
     select load_id, min(wave) as wave from {{ ref('stg_survey__respondents') }} group by load_id
     union all
     select load_id, min(wave) from {{ ref('stg_interviews__interviews') }} group by load_id
+    union all
+    select load_id, min(register_year) from {{ ref('stg_plan__measures') }} group by load_id
 )
 
 select
