@@ -7,21 +7,80 @@ a process of its own, beside the rest of the publication's writing (a second cor
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flows import signals
 from flows.errors import BymonitorError
 
+#: The web pages that are a chapter of the PDF under another id than their own name.
+PAGE_CHAPTERS = {"index.html": "overview", "quality/index.html": "datakvalitet"}
+LINK = re.compile(r'(<a\b[^>]*?)\s+href="([^"]*)"')
+ID = re.compile(r'\sid="([^"]+)"')
+
+
+def print_links(html: str) -> str:
+    """The links of the print page as the PDF can keep them: a link to a page of the report, or
+    to a place on one, becomes a link to its chapter in the PDF; web addresses stay; any other
+    link (a download, a page the PDF does not hold) becomes plain text, since it would otherwise
+    point into the folder the PDF was made in. Only ids the document holds once are targets
+    (a section id repeated in every town chapter is not)."""
+    seen = Counter(ID.findall(html))
+    ids = {i for i, n in seen.items() if n == 1}
+
+    def anchor(href: str) -> str | None:
+        if href.startswith("#"):
+            return href if href[1:] in ids else None
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https", "mailto"):
+            return href
+        if parts.scheme or parts.netloc:
+            return None
+        page = parts.path.removeprefix("./")
+        stem = page.removesuffix(".html")
+        candidates = [parts.fragment, PAGE_CHAPTERS.get(page), stem, f"town-{stem}"]
+        return next((f"#{c}" for c in candidates if c and c in ids), None)
+
+    def rewrite(match: re.Match[str]) -> str:
+        target = anchor(match.group(2))
+        return match.group(1) if target is None else f'{match.group(1)} href="{target}"'
+
+    return LINK.sub(rewrite, html)
+
+
+SVG = re.compile(r"(<(?:div|span|figure)\b[^>]*>)?\s*(<svg\b[^>]*>)(?!\s*<title)")
+LABEL = re.compile(r'\baria-label="([^"]*)"')
+
+
+def chart_titles(html: str) -> str:
+    """Give each chart without an SVG <title> its text alternative (the aria-label on the chart
+    or on the element around it) as one: the tagged PDF takes a figure's alternative text from
+    there."""
+
+    def add_title(match: re.Match[str]) -> str:
+        wrapper, svg = match.group(1) or "", match.group(2)
+        label = LABEL.search(svg) or LABEL.search(wrapper)
+        if label is None or not label.group(1).strip():
+            return match.group(0)
+        return f"{match.group(0)}<title>{label.group(1)}</title>"
+
+    return SVG.sub(add_title, html)
+
 
 def write_pdf(html: str, base: Path, target: Path) -> None:
-    """WeasyPrint lays out the print stylesheet: A4, page numbers, a chapter per town."""
+    """WeasyPrint lays out the print stylesheet: A4, page numbers, a chapter per town; a tagged
+    PDF (structure for screen readers, the document's language and title) with every link
+    inside the document."""
     from weasyprint import HTML  # imported here: it takes a second to load
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(base)).write_pdf(target)
+    document = HTML(string=chart_titles(print_links(html)), base_url=str(base))
+    document.write_pdf(target, pdf_tags=True)
 
 
 class PdfJob:
