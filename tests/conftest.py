@@ -72,6 +72,7 @@ def built_sample(tmp_path_factory) -> Path:
     pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings))
     for source in ("survey", "interviews"):
         pipeline.ingest_sample_people(settings, source)
+    pipeline.ingest_sample_measures(settings)
     pipeline.build(settings)
     return root
 
