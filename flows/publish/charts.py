@@ -1,8 +1,15 @@
 """Charts as self-contained SVG (Vega-Lite via Altair, rendered by vl-convert; no browser, no
-network). Colours are the Okabe-Ito palette, which colour-blind readers can tell apart."""
+network). Colours are the Okabe-Ito palette, which colour-blind readers can tell apart.
+
+Each chart function returns the Vega-Lite chart; `to_svg` renders it with the report language's
+number format (decimal mark, thousands separator, minus sign). Rows carry a `tip`: the value as
+the tables write it, which the SVG gives each bar and point as its tooltip (an SVG <title>)."""
 
 from __future__ import annotations
 
+import html
+import re
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -14,6 +21,10 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 ACCENT, MUTED = PALETTE[0], PALETTE[6]
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 WIDTH = 560
+TITLE_CHARS = 80  # a title line at 13 px: about the width of the chart with its labels
+LABEL_CHARS = 30  # a category label line at 11 px beside horizontal bars
+# a label of several lines: Vega draws a list of strings as lines
+WRAPPED = "split(datum.label, '\\n')"
 
 
 def d3_locale(locale: str) -> dict:
@@ -27,140 +38,218 @@ def d3_locale(locale: str) -> dict:
     }
 
 
-def _svg(chart: alt.TopLevelMixin, locale: str) -> str:
+def to_svg(chart: alt.TopLevelMixin, locale: str) -> str:
+    """The chart as an SVG element to inline in HTML, its numbers in the locale's format."""
     spec = (
-        chart.configure(font=FONT)
+        chart.configure(font=FONT, aria=False)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=11, titleFontSize=11, titleFontWeight="normal")
-        .configure_legend(orient="bottom", title=None, labelFontSize=11)
+        .configure_legend(orient="bottom", title=None, labelFontSize=11, labelLimit=0)
         .to_dict()
     )
     svg = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale(locale), allowed_base_urls=[])
-    return svg[svg.index("<svg") :]  # drop the XML prolog: the SVG is inlined in HTML
+    return tooltips(svg[svg.index("<svg") :])  # no XML prolog: the SVG is inlined in HTML
+
+
+_DESCRIBED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
+
+
+def tooltips(svg: str) -> str:
+    """Vega writes a mark's description as aria-label; in an inlined SVG a <title> child is
+    what a browser shows on hover. Vega's own (English) roles and labels are dropped: the
+    figure around the SVG names the chart for screen readers."""
+    svg = _DESCRIBED.sub(r"<\1\2\4><title>\3</title></\1>", svg)
+    svg = re.sub(r' (?:role|aria-roledescription|aria-label)="[^"]*"', "", svg)
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def titles_in(svg: str) -> list[str]:
+    """The tooltips of an SVG made by `to_svg`, as text."""
+    return [html.unescape(t) for t in re.findall(r"<title>([^<]*)</title>", svg)]
+
+
+def wrap(text: str, width: int) -> str:
+    """Text broken into lines of at most `width` characters (a long word stays whole)."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
 
 def _title(text: str) -> alt.Title:
-    return alt.Title(text, anchor="start", fontSize=13, fontWeight="normal", color="#333")
+    lines = wrap(text, TITLE_CHARS).split("\n")
+    return alt.Title(lines, anchor="start", fontSize=13, fontWeight="normal", color="#333")
 
 
 def _colour(domain: list[str]) -> alt.Scale:
     return alt.Scale(domain=domain, range=PALETTE[: len(domain)])
 
 
-def population_line(points: list[tuple[int, Any]], title: str, locale: str) -> str:
-    """Population per year; a year without a comparable figure breaks the line."""
-    frame = pd.DataFrame(points, columns=["year", "population"])
-    first = frame.loc[frame["population"].notna(), "year"].min()
-    frame = frame[frame["year"] >= first]  # no empty stretch before the series starts
-    chart = (
-        alt.Chart(frame, title=_title(title))
-        .mark_line(
-            color=ACCENT,
-            strokeWidth=2.5,
-            point=alt.OverlayMarkDef(color=ACCENT, size=30),
-            invalid="break-paths-show-domains",
-        )
-        .encode(
-            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap="greedy")),
-            y=alt.Y(
-                "population:Q",
-                title=None,
-                scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=",d", tickCount=5),
-            ),
-        )
-        .properties(width=WIDTH, height=200)
+def _years(years: tuple[int, int]) -> alt.X:
+    """A year axis over exactly the given years (no rounding out to a year without data)."""
+    return alt.X(
+        "year:Q",
+        title=None,
+        scale=alt.Scale(domain=list(years), nice=False, zero=False),
+        axis=alt.Axis(
+            values=list(range(years[0], years[1] + 1)), format="d", labelOverlap="greedy"
+        ),
     )
-    return _svg(chart, locale)
 
 
-def lines(rows: list[dict], title: str, y_title: str, locale: str, zero: bool = False) -> str:
-    """Several series over the years: rows have year, series, value (None breaks a line)."""
-    frame = pd.DataFrame(rows, columns=["year", "series", "value"])
+def population_line(rows: list[dict], title: str, years: tuple[int, int]) -> alt.LayerChart:
+    """Population per year (rows: year, value, tip); a year without a comparable figure breaks
+    the line, and every figure is a point, so a single year between gaps is drawn too."""
+    frame = pd.DataFrame(rows, columns=["year", "value", "tip"])
+    base = alt.Chart(frame).encode(
+        x=_years(years),
+        y=alt.Y(
+            "value:Q",
+            title=None,
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(format=",d", tickCount=5),
+        ),
+    )
+    line = base.mark_line(color=ACCENT, strokeWidth=2.5, invalid="break-paths-show-domains")
+    points = base.mark_point(color=ACCENT, filled=True, size=30, opacity=1).encode(
+        description="tip:N", tooltip="tip:N"
+    )
+    return alt.layer(line, points.transform_filter("isValid(datum.value)"), title=_title(title))\
+        .properties(width=WIDTH, height=200)  # fmt: skip
+
+
+def lines(
+    rows: list[dict],
+    title: str,
+    y_title: str,
+    years: tuple[int, int],
+    zero: bool = False,
+    y_format: str | None = None,
+) -> alt.LayerChart:
+    """Several series over the years (rows: year, series, value, tip). None breaks a line; every
+    figure is also a point, so a single year between gaps is drawn."""
+    frame = pd.DataFrame(rows, columns=["year", "series", "value", "tip"])
     domain = list(dict.fromkeys(frame["series"]))
-    chart = (
-        alt.Chart(frame, title=_title(title))
-        .mark_line(strokeWidth=2.2, invalid="break-paths-show-domains")
-        .encode(
-            x=alt.X("year:Q", title=None, axis=alt.Axis(format="d", labelOverlap="greedy")),
-            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero)),
-            color=alt.Color("series:N", scale=_colour(domain), sort=domain),
-            strokeDash=alt.StrokeDash("series:N", sort=domain, legend=None),
-        )
-        .properties(width=WIDTH, height=210)
+    axis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.2)
+    base = alt.Chart(frame).encode(
+        x=_years(years),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=zero), axis=axis),
     )
-    return _svg(chart, locale)
+    line = base.mark_line(strokeWidth=2.2, invalid="break-paths-show-domains").encode(
+        color=alt.Color("series:N", scale=_colour(domain), sort=domain, legend=legend),
+        strokeDash=alt.StrokeDash(
+            "series:N", scale=alt.Scale(domain=domain), sort=domain, legend=legend
+        ),
+    )
+    points = base.mark_point(filled=True, size=22, opacity=1).encode(
+        color=alt.Color("series:N", scale=_colour(domain), sort=domain, legend=None),
+        description="tip:N",
+        tooltip="tip:N",
+    )
+    return alt.layer(
+        line, points.transform_filter("isValid(datum.value)"), title=_title(title)
+    ).properties(width=WIDTH, height=210)
 
 
-def grouped_bars(rows: list[dict], title: str, x_title: str, locale: str) -> str:
-    """Horizontal bars: rows have category, group, value; one bar per group in each category."""
-    frame = pd.DataFrame(rows, columns=["category", "group", "value"])
-    frame = frame[frame["value"].notna()]
+def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
+    """Horizontal bars (rows: category, group, value, tip): one bar per group in each category,
+    long category names on several lines."""
+    frame = pd.DataFrame(rows, columns=["category", "group", "value", "tip"])
+    frame = frame[frame["value"].notna()].assign(
+        label=lambda f: f["category"].map(lambda c: wrap(c, LABEL_CHARS))
+    )
     domain = list(dict.fromkeys(frame["group"]))
-    categories = list(dict.fromkeys(frame["category"]))
-    chart = (
+    categories = list(dict.fromkeys(frame["label"]))
+    lines_per_label = max((c.count("\n") + 1 for c in categories), default=1)
+    return (
         alt.Chart(frame, title=_title(title))
         .mark_bar()
         .encode(
-            y=alt.Y("category:N", sort=categories, title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y(
+                "label:N",
+                sort=categories,
+                title=None,
+                axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4),
+            ),
             yOffset=alt.YOffset("group:N", sort=domain),
             x=alt.X("value:Q", title=x_title),
             color=alt.Color("group:N", scale=_colour(domain), sort=domain),
+            description="tip:N",
+            tooltip="tip:N",
         )
-        .properties(width=WIDTH - 220, height=alt.Step(9))
+        .properties(width=WIDTH - 200, height=alt.Step(9 if lines_per_label == 1 else 13))
     )
-    return _svg(chart, locale)
 
 
-def ranked_bars(rows: list[tuple[str, Any, bool]], title: str, x_title: str, locale: str) -> str:
-    """Horizontal bars in the given order; `True` marks a bar to set apart (a comparison area)."""
+def ranked_bars(rows: list[dict], title: str, x_title: str) -> alt.LayerChart:
+    """Horizontal bars in the given order (rows: name, value, apart, tip, and `missing`: the
+    words written in place of a bar without a value); `apart` sets a bar apart (a comparison
+    area). A place without a value keeps its row, with the words instead of a bar."""
     frame = pd.DataFrame(
-        [(n, v, "area" if apart else "town") for n, v, apart in rows if v is not None],
-        columns=["name", "value", "kind"],
+        [{"missing": "", **r, "kind": "area" if r["apart"] else "town"} for r in rows],
+        columns=["name", "value", "kind", "tip", "missing"],
     )
-    chart = (
-        alt.Chart(frame, title=_title(title))
-        .mark_bar()
+    base = alt.Chart(frame).encode(
+        y=alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelLimit=0))
+    )
+    bars = (
+        base.mark_bar()
         .encode(
-            y=alt.Y("name:N", sort=None, title=None),
             x=alt.X("value:Q", title=x_title),
             color=alt.Color(
                 "kind:N",
                 legend=None,
                 scale=alt.Scale(domain=["town", "area"], range=[ACCENT, MUTED]),
             ),
+            description="tip:N",
+            tooltip="tip:N",
         )
-        .properties(width=WIDTH - 100, height=22 * len(frame))
+        .transform_filter("isValid(datum.value)")
     )
-    return _svg(chart, locale)
+    words = (
+        base.mark_text(align="left", dx=4, fontStyle="italic", color="#555", fontSize=11)
+        .encode(x=alt.datum(0), text="missing:N")
+        .transform_filter("!isValid(datum.value)")
+    )
+    return alt.layer(bars, words, title=_title(title)).properties(
+        width=WIDTH - 100, height=22 * len(frame)
+    )
 
 
 def quotient_bars(
-    rows: list[tuple[str, Any, bool]],
+    rows: list[dict],
     title: str,
     x_title: str,
-    locale: str,
     reference: float = 1.0,
     threshold: float = 0.5,
     labels: tuple[str, str] = ("gap", "other"),
-) -> str:
-    """Location quotients as horizontal bars in the given order, a solid rule at `reference`
-    (as common as in the comparison) and a dashed one at `threshold`; bars marked `True` (a
-    possible gap) in a second colour, named by `labels`."""
+) -> alt.LayerChart:
+    """Location quotients as horizontal bars in the given order (rows: name, value, flagged,
+    tip), a solid rule at `reference` (as common as in the comparison) and a dashed one at
+    `threshold`; flagged bars (a possible gap) in a second colour, named by `labels`."""
     gap, other = labels
     frame = pd.DataFrame(
-        [(n, v, gap if flagged else other) for n, v, flagged in rows if v is not None],
-        columns=["name", "value", "kind"],
+        [
+            {**r, "kind": gap if r["flagged"] else other, "label": wrap(r["name"], LABEL_CHARS)}
+            for r in rows
+            if r["value"] is not None
+        ],
+        columns=["label", "value", "kind", "tip"],
     )
     base = alt.Chart(frame)
     bars = base.mark_bar().encode(
-        y=alt.Y("name:N", sort=None, title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y(
+            "label:N",
+            sort=None,
+            title=None,
+            axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4),
+        ),
         x=alt.X("value:Q", title=x_title, scale=alt.Scale(domainMin=0)),
         color=alt.Color("kind:N", scale=alt.Scale(domain=[other, gap], range=[ACCENT, PALETTE[5]])),
+        description="tip:N",
+        tooltip="tip:N",
     )
-    lines = pd.DataFrame({"at": [reference, threshold], "line": ["reference", "threshold"]})
+    at = pd.DataFrame({"at": [reference, threshold], "line": ["reference", "threshold"]})
     rules = (
-        alt.Chart(lines)
+        alt.Chart(at)
         .mark_rule(color="#333")
         .encode(
             x="at:Q",
@@ -171,7 +260,12 @@ def quotient_bars(
             ),
         )
     )
-    chart = alt.layer(bars, rules, title=_title(title)).properties(
-        width=WIDTH - 220, height=alt.Step(14)
+    many = any("\n" in label for label in frame["label"])
+    return alt.layer(bars, rules, title=_title(title)).properties(
+        width=WIDTH - 200, height=alt.Step(26 if many else 14)
     )
-    return _svg(chart, locale)
+
+
+def spec(chart: Any) -> dict:
+    """The Vega-Lite specification of a chart, as rendered (for tests and debugging)."""
+    return chart.to_dict()

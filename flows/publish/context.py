@@ -57,12 +57,14 @@ def marks_for(origins: Iterable[str | None]) -> list[str]:
 
 @dataclass
 class Figure:
-    """A chart with its accessible description, source line and origin marks."""
+    """A chart with its text alternative (title and what it shows, for screen readers), source
+    line, origin marks and notes (a series break, a town left out and why)."""
 
     svg: str
     alt: str
     source: str
     marks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -174,18 +176,33 @@ class Context:
     def source(self, *indicators: str) -> str:
         return self.source_line(self.tables(*indicators))
 
-    def figure(self, svg: str, alt: str, source: str, origins: Iterable[str | None] = ()) -> Figure:
-        marks = marks_for(origins)
+    def figure(
+        self,
+        chart: Any,
+        title: str,
+        summary: str,
+        source: str,
+        origins: Iterable[str | None] = (),
+        notes: Iterable[str] = (),
+    ) -> Figure:
+        """A chart rendered in the report's language; its text alternative is the title and a
+        summary built from the figures it shows, with the notes and origin marks."""
+        marks, notes = marks_for(origins), list(notes)
+        alt = " ".join([f"{title}.", summary, *notes])
         if marks:
             alt = f"{alt} ({', '.join(self.t['mark_' + m] for m in marks)})"
-        return Figure(svg, alt, source, marks)
+        return Figure(charts.to_svg(chart, self.fmt.locale), alt, source, marks, notes)
+
+    def tip(self, label: str, shown: str) -> str:
+        """A bar's or point's tooltip: what it is and its value as the tables write it."""
+        return f"{label}: {shown}"
 
     def sentence(self, text: str, *origins: str | None) -> Sentence:
         return Sentence(text, marks_for(origins))
 
 
 def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
-    t, year = ctx.t, ctx.year
+    year = ctx.year
     places = [("town", town["town_id"]) for town in towns] + [("county", "18"), ("country", "NO")]
     columns = [
         {
@@ -218,19 +235,6 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         ],
     }
     centralisation = ctx.data.marts["county_centralisation"]
-    chart_rows = [
-        {"year": r["year"], "series": t.series_ten_towns, "value": r["share_in_ten_towns_pct"]}
-        for r in centralisation
-    ] + [
-        {"year": r["year"], "series": t.series_bodo, "value": r["share_in_bodo_pct"]}
-        for r in centralisation
-    ]
-    centralisation_figure = ctx.figure(
-        charts.lines(chart_rows, t.chart_centralisation, t.percent, ctx.fmt.locale),
-        t.chart_centralisation,
-        ctx.source("county_share_in_ten_towns", "county_share_in_bodo"),
-        (r["origin"] for r in centralisation if r["share_in_ten_towns_pct"] is not None),
-    )
     now = next((r for r in centralisation if r["year"] == year), {})
     regions = sorted({town["region_name"] for town in ctx.data.towns})
     region_indicators = ("population", "population_change_10y_pct", "share_of_county_population")
@@ -255,7 +259,7 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
     ]
     return {
         "side_by_side": side_by_side,
-        "centralisation": centralisation_figure,
+        "centralisation": centralisation_figure(ctx),
         "centralisation_now": {
             "ten": ctx.show("county_share_in_ten_towns", now.get("share_in_ten_towns_pct")),
             "bodo": ctx.show("county_share_in_bodo", now.get("share_in_bodo_pct")),
@@ -269,20 +273,81 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
     }
 
 
+def centralisation_figure(ctx: Context) -> Figure:
+    """The shares of Nordland's population in the ten towns and in Bodø, year by year."""
+    t, fmt = ctx.t, ctx.fmt
+    shown = [r for r in ctx.data.marts["county_centralisation"] if r["year"] <= ctx.year]
+    rows, points = [], {}
+    for label, column in (
+        (t.series_ten_towns, "share_in_ten_towns_pct"),
+        (t.series_bodo, "share_in_bodo_pct"),
+    ):
+        for r in shown:
+            value = r[column]
+            tip = ctx.tip(f"{label} {r['year']}", fmt.percent(value, signed=False))
+            rows.append({"year": r["year"], "series": label, "value": value, "tip": tip})
+            points.setdefault(label, []).append((r["year"], value))
+    years = [y for line in points.values() for y, v in line if v is not None] or [ctx.year]
+    broken = {  # the first comparable year of a town whose borders changed
+        _first_comparable_year(ctx, town["town_id"]): town["town_name"]
+        for town in ctx.data.towns
+        if any(r["value_status"] == "series_break" for r in ctx.data.town_series(town["town_id"]))
+    }
+    notes = [
+        t("chart_note_starts_later", series=label, year=start, town=broken[start])
+        if start in broken
+        else t("chart_note_starts_later_plain", series=label, year=start)
+        for label, line in points.items()
+        if (ends := _from_to(line)) and (start := ends[0][0]) > min(years)
+    ]
+    changes = [
+        change
+        for label, line in points.items()
+        if (change := _series_change(ctx, label, line, lambda v: fmt.percent(v, signed=False)))
+    ]
+    return ctx.figure(
+        charts.lines(rows, t.chart_centralisation, t.percent, (min(years), max(years))),
+        t.chart_centralisation,
+        t("alt_centralisation", series="; ".join(changes)),
+        ctx.source("county_share_in_ten_towns", "county_share_in_bodo"),
+        (r["origin"] for r in shown if r["share_in_ten_towns_pct"] is not None),
+        notes + _gap_notes(ctx, points),
+    )
+
+
 def vekstkraft_figure(ctx: Context) -> Figure:
-    ranking = [r for r in ctx.data.rows("vekstkraft_index", year=ctx.year) if r["rank"]]
-    title = ctx.t("chart_vekstkraft", year=ctx.year)
-    svg = charts.ranked_bars(
-        [(r["town_name"], r["index_0_100"], False) for r in ranking], title, "0–100", ctx.fmt.locale
+    """The vekstkraft ranking; a town without a rank (too few figures) is named in a note."""
+    t, fmt = ctx.t, ctx.fmt
+    rows = ctx.data.rows("vekstkraft_index", year=ctx.year)
+    ranking = sorted((r for r in rows if r["rank"]), key=lambda r: r["rank"])
+    title = t("chart_vekstkraft", year=ctx.year)
+    bars = [
+        {
+            "name": r["town_name"],
+            "value": r["index_0_100"],
+            "apart": False,
+            "tip": ctx.tip(f"{r['rank']}. {r['town_name']}", fmt.number(r["index_0_100"])),
+        }
+        for r in ranking
+    ]
+    ranked = {r["town_name"] for r in ranking}
+    left_out = [town["town_name"] for town in ctx.data.towns if town["town_name"] not in ranked]
+    notes = [t("chart_note_no_rank", names=", ".join(left_out))] if left_out else []
+    summary = t(
+        "alt_vekstkraft",
+        year=ctx.year,
+        ranking=", ".join(
+            f"{r['rank']}. {r['town_name']} ({fmt.number(r['index_0_100'])})" for r in ranking
+        ),
     )
-    alt = (
-        title
-        + ": "
-        + ", ".join(
-            f"{r['rank']}. {r['town_name']} ({ctx.fmt.number(r['index_0_100'])})" for r in ranking
-        )
+    return ctx.figure(
+        charts.ranked_bars(bars, title, "0–100"),
+        title,
+        summary,
+        ctx.source("vekstkraft_index"),
+        (r["origin"] for r in ranking),
+        notes,
     )
-    return ctx.figure(svg, alt, ctx.source("vekstkraft_index"), (r["origin"] for r in ranking))
 
 
 def town_page(ctx: Context, town: dict) -> dict[str, Any]:
@@ -292,11 +357,15 @@ def town_page(ctx: Context, town: dict) -> dict[str, Any]:
     standouts = strengths + weaknesses
     return {
         "narrative": narrative(ctx, town),
-        "figures": [
-            population_index_figure(ctx, town),
-            age_figure(ctx, town),
-            components_figure(ctx, town),
-            industry_figure(ctx, town),
+        # each chart under a heading that names what it shows
+        "chart_sections": [
+            {
+                "heading": t.population_trend,
+                "figures": [town["chart"], population_index_figure(ctx, town)],
+            },
+            {"heading": t.age_structure, "figures": [age_figure(ctx, town)]},
+            {"heading": t.components, "figures": [components_figure(ctx, town)]},
+            {"heading": t.jobs_by_industry, "figures": [industry_figure(ctx, town)]},
         ],
         "strengths": strengths,
         "weaknesses": weaknesses,
@@ -479,97 +548,271 @@ def _latest_year_with(ctx: Context, level: str, code: str, indicator: str) -> in
     return max(years) if years else None
 
 
+def _break_note(ctx: Context, town: dict) -> list[str]:
+    """The note under a town's chart where its series breaks (new borders): the years before
+    the first comparable one are not drawn."""
+    series = ctx.data.town_series(town["town_id"])
+    if not any(r["value_status"] == "series_break" for r in series):
+        return []
+    first = _first_comparable_year(ctx, town["town_id"])
+    return [ctx.t("chart_note_break", town=town["town_name"], year=first)] if first else []
+
+
+def _gap_notes(ctx: Context, series: dict[str, list[tuple[int, float | None]]]) -> list[str]:
+    """A note for each series with years without a figure between its first and last: the line
+    has a gap there (a single year between gaps is drawn as a point)."""
+    notes = []
+    for name, points in series.items():
+        known = [y for y, v in points if v is not None]
+        missing = [y for y, v in points if v is None and known and known[0] < y < known[-1]]
+        if missing:
+            notes.append(ctx.t("chart_note_gap", series=name, years=_years(missing, ctx.t)))
+    return notes
+
+
+def _from_to(points: list[tuple[int, float | None]]) -> tuple[tuple[int, float], ...]:
+    """The first and the last (year, value) with a value; empty where there is none."""
+    known = [(y, v) for y, v in points if v is not None]
+    return (known[0], known[-1]) if known else ()
+
+
+def _series_change(ctx: Context, label: str, points: list, show: Any) -> str | None:
+    """ "Fødte fra 10,1 i 2016 til 9,5 i 2025": a series' first and last figure."""
+    ends = _from_to(points)
+    if not ends:
+        return None
+    (y0, v0), (y1, v1) = ends
+    return ctx.t(
+        "alt_series", series=label, first=show(v0), first_year=y0, last=show(v1), last_year=y1
+    )
+
+
+def population_figure(ctx: Context, town: dict) -> Figure:
+    """Population on 1 January, from the first comparable year to the report year."""
+    t, fmt, name = ctx.t, ctx.fmt, town["town_name"]
+    series = [r for r in ctx.data.town_series(town["town_id"]) if r["year"] <= ctx.year]
+    points = [(r["year"], r["population"]) for r in series]
+    ends = _from_to(points)
+    first = ends[0][0] if ends else ctx.year
+    rows = [
+        {"year": y, "value": v, "tip": ctx.tip(f"{name} {y}", fmt.number(v))}
+        for y, v in points
+        if y >= first
+    ]
+    title = t("chart_population_town", town=name, first=first, last=ctx.year)
+    summary = ""
+    if ends:
+        (y0, v0), (y1, v1) = ends
+        way = "rose" if v1 > v0 else "fell" if v1 < v0 else "same"
+        summary = t(
+            f"alt_population_{way}",
+            town=name,
+            first=fmt.number(v0),
+            first_year=y0,
+            last=fmt.number(v1),
+            last_year=y1,
+        )
+    return ctx.figure(
+        charts.population_line(rows, title, (first, ctx.year)),
+        title,
+        summary,
+        ctx.source("population"),
+        (r["origin"] for r in series if r["population"] is not None),
+        _break_note(ctx, town) + _gap_notes(ctx, {name: [p for p in points if p[0] >= first]}),
+    )
+
+
+def change_figure(ctx: Context, towns: list[dict], areas: list[dict]) -> Figure:
+    """The front page's ten-year change, town by town, Nordland and Norway set apart; a town
+    without a comparable change is named in a note with the reason."""
+    t, fmt, year = ctx.t, ctx.fmt, ctx.year
+    start = year - 10
+    places = [(tw["town_name"], tw["now"], False) for tw in towns]
+    places += [(a["name"], a["now"], True) for a in areas]
+    rows = [
+        {
+            "name": name,
+            "value": now.get("change_10y_pct"),
+            "apart": apart,
+            "tip": ctx.tip(name, fmt.percent(now.get("change_10y_pct"))),
+            "missing": t.chart_no_bar,
+        }
+        for name, now, apart in places
+    ]
+    notes = []
+    for tw in towns:
+        if tw["now"].get("change_10y_pct") is not None:
+            continue
+        first = _first_comparable_year(ctx, tw["town_id"])
+        if tw["has_break"] and first:
+            notes.append(
+                t(
+                    "chart_note_not_comparable",
+                    town=tw["town_name"],
+                    year=first,
+                    start=start,
+                    end=year,
+                )
+            )
+        else:
+            notes.append(t("chart_note_no_value", names=tw["town_name"], year=year))
+    title = t("chart_change_10y", start=start, year=year)
+    shown = [
+        f"{name} {fmt.percent(now.get('change_10y_pct'))}"
+        for name, now, _ in places
+        if now.get("change_10y_pct") is not None
+    ]
+    return ctx.figure(
+        charts.ranked_bars(rows, title, t.percent),
+        title,
+        t("alt_change_10y", start=start, year=year, places=", ".join(shown)),
+        ctx.source("population_change_10y_pct"),
+        (now.get("origin") for _, now, _ in places if now.get("change_10y_pct") is not None),
+        notes,
+    )
+
+
 def population_index_figure(ctx: Context, town: dict) -> Figure:
-    t, code = ctx.t, town["town_id"]
+    t, fmt, code = ctx.t, ctx.fmt, town["town_id"]
     base = _first_comparable_year(ctx, code) or ctx.year
     series = [
         (town["town_name"], "town", code),
         ("Nordland", "county", "18"),
         ("Norge", "country", "NO"),
     ]
-    rows, origins = [], []
+    rows, origins, points = [], [], {}
     for label, level, geo in series:
         start = ctx.value(level, geo, "population", base)
         for year in range(base, ctx.year + 1):
             value = ctx.value(level, geo, "population", year)
             index = 100 * value / start if value is not None and start else None
-            rows.append({"year": year, "series": label, "value": index})
+            tip = ctx.tip(f"{label} {year}", fmt.number(index, 1))
+            rows.append({"year": year, "series": label, "value": index, "tip": tip})
+            points.setdefault(label, []).append((year, index))
             origins.append(ctx.origin(level, geo, "population", year))
     title = t("chart_population_index", base=base)
-    svg = charts.lines(rows, title, t("population_index", base=base), ctx.fmt.locale)
-    last = {r["series"]: r["value"] for r in rows if r["year"] == ctx.year}
-    alt = title + ": " + ", ".join(f"{k} {ctx.fmt.number(v, 1)}" for k, v in last.items() if v)
-    return ctx.figure(svg, alt, ctx.source("population"), origins)
+    changes = [
+        f"{label} {fmt.percent(ends[1][1] - 100)}"
+        for label, line in points.items()
+        if (ends := _from_to(line))
+    ]
+    summary = t("alt_index", first_year=base, last_year=ctx.year, changes=", ".join(changes))
+    return ctx.figure(
+        charts.lines(rows, title, t("population_index", base=base), (base, ctx.year)),
+        title,
+        summary,
+        ctx.source("population"),
+        origins,
+        _break_note(ctx, town) + _gap_notes(ctx, points),
+    )
 
 
 def age_figure(ctx: Context, town: dict) -> Figure:
-    t, code = ctx.t, town["town_id"]
-    rows, origins = [], []
+    t, fmt, code, name = ctx.t, ctx.fmt, town["town_id"], town["town_name"]
+    rows, origins, groups = [], [], []
     for label, indicator in AGE_GROUPS:
-        for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
-            rows.append(
-                {"category": t[label], "group": group, "value": ctx.value(level, geo, indicator)}
-            )
+        shown = {}
+        for group, level, geo in ((name, "town", code), ("Nordland", "county", "18")):
+            value = ctx.value(level, geo, indicator)
+            shown[group] = fmt.percent(value, signed=False)
+            tip = ctx.tip(f"{group}, {t[label]}", shown[group])
+            rows.append({"category": t[label], "group": group, "value": value, "tip": tip})
             origins.append(ctx.origin(level, geo, indicator))
-    title = t("chart_age", year=ctx.year)
-    alt = (
-        title
-        + ": "
-        + "; ".join(
-            f"{r['category']} {r['group']} {ctx.fmt.percent(r['value'], signed=False)}"
-            for r in rows
+        groups.append(
+            t(
+                "alt_age_group",
+                group=t[label],
+                town=name,
+                value=shown[name],
+                nordland=shown["Nordland"],
+            )
         )
-    )
+    title = t("chart_age", year=ctx.year)
     return ctx.figure(
-        charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
-        alt,
+        charts.grouped_bars(rows, title, t.percent),
+        title,
+        t("alt_age", year=ctx.year, groups="; ".join(groups)),
         ctx.source(*(indicator for _, indicator in AGE_GROUPS)),
         origins,
     )
 
 
 def components_figure(ctx: Context, town: dict) -> Figure:
-    t, code = ctx.t, town["town_id"]
-    shown = [(label, indicator, year) for label, indicator in COMPONENTS
-             for year in range(ctx.year - 10, ctx.year + 1)]  # fmt: skip
-    rows = [
-        {"year": year, "series": t[label], "value": ctx.value("town", code, indicator, year)}
-        for label, indicator, year in shown
+    """Births, deaths and migration per 1000 over ten years to the report year; it begins earlier
+    where the town's sentence on migration quotes an earlier year."""
+    t, code, name = ctx.t, town["town_id"], town["town_name"]
+    quoted = _latest_year_with(ctx, "town", code, "net_domestic_migration_per_1000")
+    first = min(ctx.year - 10, quoted or ctx.year)
+    rows, origins, points = [], [], {}
+    for label, indicator in COMPONENTS:
+        for year in range(first, ctx.year + 1):
+            value = ctx.value("town", code, indicator, year)
+            tip = ctx.tip(f"{t[label]} {year}", ctx.show(indicator, value))
+            rows.append({"year": year, "series": t[label], "value": value, "tip": tip})
+            points.setdefault(t[label], []).append((year, value))
+            origins.append(ctx.origin("town", code, indicator, year))
+    changes = [
+        change
+        for label, indicator in COMPONENTS
+        if (
+            change := _series_change(
+                ctx, t[label], points[t[label]], lambda v, i=indicator: ctx.show(i, v)
+            )
+        )
     ]
+    notes = []
+    known = [y for line in points.values() for y, v in line if v is not None]
+    if known and min(known) > first:
+        notes += _break_note(ctx, town)
+    if known and max(known) < ctx.year:
+        notes.append(t("chart_note_lag", year=max(known)))
     title = t.chart_components
     return ctx.figure(
-        charts.lines(rows, title, t.per_1000, ctx.fmt.locale, zero=True),
+        charts.lines(rows, title, t.per_1000, (first, ctx.year), zero=True),
         title,
+        t("alt_components", town=name, series="; ".join(changes)),
         ctx.source(*(indicator for _, indicator in COMPONENTS)),
-        (ctx.origin("town", code, indicator, year) for _, indicator, year in shown),
+        origins,
+        notes + _gap_notes(ctx, points),
     )
+
+
+def _industry_year(ctx: Context, code: str, industries: list[str]) -> int:
+    """The latest year within the jobs tables' publishing lag with the town's industry shares."""
+    for year in range(ctx.year, ctx.year - max(map(ctx.lag, industries), default=0) - 1, -1):
+        if any(ctx.value("town", code, i, year) is not None for i in industries):
+            return year
+    return ctx.year
 
 
 def industry_figure(ctx: Context, town: dict) -> Figure:
-    t, code = ctx.t, town["town_id"]
-    year = _latest_year_with(ctx, "town", code, "jobs_workplace") or ctx.year
+    t, fmt, code, name = ctx.t, ctx.fmt, town["town_id"], town["town_name"]
     industries = [i for i in ctx.catalogue if i.startswith("job_share__")]
+    year = _industry_year(ctx, code, industries)
     rows, origins = [], []
     for indicator in industries:
-        name = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
-        for group, level, geo in ((town["town_name"], "town", code), ("Nordland", "county", "18")):
-            rows.append(
-                {"category": name, "group": group, "value": ctx.value(level, geo, indicator, year)}
-            )
+        label = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
+        for group, level, geo in ((name, "town", code), ("Nordland", "county", "18")):
+            value = ctx.value(level, geo, indicator, year)
+            tip = ctx.tip(f"{group}, {label}", fmt.percent(value, signed=False))
+            rows.append({"category": label, "group": group, "value": value, "tip": tip})
             origins.append(ctx.origin(level, geo, indicator, year))
     title = t("chart_industry", year=year)
-    top = sorted(
-        (r for r in rows if r["group"] == town["town_name"] and r["value"]),
-        key=lambda r: -r["value"],
-    )[:3]
-    alt = (
-        title
-        + ": "
-        + ", ".join(f"{r['category']} {ctx.fmt.percent(r['value'], signed=False)}" for r in top)
-    )
+    nordland = {r["category"]: r["value"] for r in rows if r["group"] == "Nordland"}
+    top = sorted((r for r in rows if r["group"] == name and r["value"]), key=lambda r: -r["value"])
+    industries_shown = [
+        t(
+            "alt_industry_one",
+            industry=r["category"],
+            value=fmt.percent(r["value"], signed=False),
+            nordland=fmt.percent(nordland.get(r["category"]), signed=False),
+        )
+        for r in top[:3]
+    ]
     return ctx.figure(
-        charts.grouped_bars(rows, title, t.percent, ctx.fmt.locale),
-        alt,
+        charts.grouped_bars(rows, title, t.percent),
+        title,
+        t("alt_industry", town=name, year=year, industries="; ".join(industries_shown)),
         ctx.source(*industries),
         origins,
     )
@@ -630,10 +873,12 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
                 "n": row["n"],
             }
         )
-        chart_rows += [
-            {"category": row[label], "group": town["town_name"], "value": row["value"]},
-            {"category": row[label], "group": t.series_ten_town_average, "value": average},
-        ]
+        for group, value in (
+            (town["town_name"], row["value"]),
+            (t.series_ten_town_average, average),
+        ):
+            tip = ctx.tip(f"{group}, {t('quoted', text=row[label])}", ctx.fmt.number(value, 2))
+            chart_rows.append({"category": row[label], "group": group, "value": value, "tip": tip})
     innovation = [
         {"label": r[label], "share": ctx.fmt.percent(r["value"], signed=False), "n": r["n"]}
         for r in rows
@@ -643,9 +888,19 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
     title = t("chart_survey", wave=wave)
     # the ten-town average is in the chart and the table: every town's answers count
     origins = [r["origin"] for r in rows]
+    compared = [
+        t(
+            "alt_survey_item",
+            item=t("quoted", text=i["label"]),
+            value=i["mean"],
+            average=i["average"],
+        )
+        for i in items
+    ]
     figure = ctx.figure(
-        charts.grouped_bars(chart_rows, title, t.agreement, ctx.fmt.locale),
+        charts.grouped_bars(chart_rows, title, t.agreement),
         title,
+        t("alt_survey", town=town["town_name"], items="; ".join(compared)),
         ctx.source_line(["survey"]),
         origins,
     )

@@ -195,23 +195,32 @@ def gaps_figure(ctx: Context, town: dict) -> Figure | None:
         return None
     first = rows[0]
     title = t("chart_quotients", year=year)
-    svg = charts.quotient_bars(
-        [(r[f"industry_{ctx.lang}"], r["quotient_norway"], r["is_possible_gap"]) for r in rows],
+    name = f"industry_{ctx.lang}"
+    bars = [
+        {
+            "name": r[name],
+            "value": r["quotient_norway"],
+            "flagged": r["is_possible_gap"],
+            "tip": ctx.tip(r[name], fmt.number(r["quotient_norway"], 2)),
+        }
+        for r in rows
+    ]
+    chart = charts.quotient_bars(
+        bars,
         title,
         t("quotient_axis"),
-        fmt.locale,
         reference=first["reference_quotient"],
         threshold=first["gap_below_quotient"],
         labels=(t.quotient_gap, t.quotient_other),
     )
-    alt = (
-        title
-        + ": "
-        + ", ".join(
-            f"{r[f'industry_{ctx.lang}']} {fmt.number(r['quotient_norway'], 2)}" for r in rows
-        )
+    summary = t(
+        "alt_quotients",
+        town=town["town_name"],
+        industries=", ".join(f"{r[name]} {fmt.number(r['quotient_norway'], 2)}" for r in rows),
     )
-    return ctx.figure(svg, alt, ctx.source_line(["13470"]), (r["origin"] for r in rows))
+    return ctx.figure(
+        chart, title, summary, ctx.source_line(["13470"]), (r["origin"] for r in rows)
+    )
 
 
 def gap_sentence(ctx: Context, town: dict) -> Sentence | None:
@@ -229,8 +238,10 @@ def gap_sentence(ctx: Context, town: dict) -> Sentence | None:
     }
     gaps = [r for r in rows if r["is_possible_gap"]]
     if gaps:
-        names = [f"{r[f'industry_{ctx.lang}'].lower()} ({fmt.number(r['quotient_norway'], 2)})"
-                 for r in gaps]  # fmt: skip
+        names = [
+            f"{r[f'industry_{ctx.lang}'].lower()} ({fmt.number(r['quotient_norway'], 2)})"
+            for r in gaps
+        ]
         text = t("gaps_sentence", industries=_joined(t, names), **values)
     else:
         text = t("gaps_none", **values)

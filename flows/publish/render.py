@@ -22,14 +22,16 @@ from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
-from flows.publish import charts, planning
+from flows.publish import planning
 from flows.publish.context import (
     PEOPLE_SOURCES,
     Context,
+    change_figure,
     figures_as_of,
     marks_for,
     methods_page,
     origin_statements,
+    population_figure,
     region_page,
     town_page,
     weakest,
@@ -124,18 +126,9 @@ def build_pages(
                 "share_of_nordland": share,
                 "period_rows": [r for r in series if r["year"] in period],
                 "has_break": any(r["value_status"] == "series_break" for r in series),
-                "chart": ctx.figure(
-                    charts.population_line(
-                        [(r["year"], r["population"]) for r in series],
-                        t("chart_population"),
-                        fmt.locale,
-                    ),
-                    t("chart_population"),
-                    ctx.source("population"),
-                    (r["origin"] for r in series if r["population"] is not None),
-                ),
             }
         )
+        towns[-1]["chart"] = population_figure(ctx, towns[-1])
     for town in towns:
         town["page"] = town_page(ctx, town)
         town["planning"] = planning.town_section(ctx, town)
@@ -144,27 +137,8 @@ def build_pages(
         for a in ("nordland", "norge")
         if (rows := data.area_series(a))
     ]
-    bars_title = t("chart_change_10y", start=year - 10, year=year)
     places = [tw["now"] for tw in towns] + [a["now"] for a in areas]
-    bars = ctx.figure(
-        charts.ranked_bars(
-            [(tw["town_name"], tw["now"].get("change_10y_pct"), False) for tw in towns]
-            + [(a["name"], a["now"].get("change_10y_pct"), True) for a in areas],
-            bars_title,
-            t.percent,
-            fmt.locale,
-        ),
-        bars_title
-        + ": "
-        + ", ".join(
-            f"{name} {fmt.percent(now.get('change_10y_pct'))}"
-            for name, now in zip(
-                [tw["town_name"] for tw in towns] + [a["name"] for a in areas], places, strict=True
-            )
-        ),
-        ctx.source("population_change_10y_pct"),
-        (p.get("origin") for p in places if p.get("change_10y_pct") is not None),
-    )
+    bars = change_figure(ctx, towns, areas)
     overview_marks = marks_for(p.get("origin") for p in places if p.get("population"))
     sources = source_list(data.used_loads, t, lang)
     weights = {r["indicator_id"]: r["weight"] for r in _index_weights(settings)}

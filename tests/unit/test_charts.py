@@ -1,0 +1,115 @@
+"""Charts: titles, tooltips in the report's number format, single points after a gap, long labels
+wrapped, a place without a value kept as a row (rendered by vl-convert, no browser)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from flows.publish import charts
+from flows.publish.formatting import Formatter
+
+MINUS, NBSP = "\u2212", "\u00a0"
+
+
+def texts(svg: str) -> list[str]:
+    """The visible text of an SVG, one string per line of a label."""
+    return [t for t in re.findall(r"<(?:text|tspan)[^>]*>([^<]+)</(?:text|tspan)>", svg)]
+
+
+def series(values: list[float | None], name: str = "Bodø", first: int = 2016) -> list[dict]:
+    fmt = Formatter("nb")
+    return [
+        {
+            "year": first + i,
+            "series": name,
+            "value": v,
+            "tip": f"{name} {first + i}: {fmt.number(v, 1)}",
+        }
+        for i, v in enumerate(values)
+    ]
+
+
+def test_every_kind_of_chart_has_its_title_in_the_spec_and_the_drawing():
+    title = "Fødte, døde og flytting per 1000 innbyggere i Bodø, 2016–2026, fra SSBs tabeller"
+    built = [
+        charts.population_line([{"year": 2020, "value": 1.0, "tip": "x"}], title, (2020, 2026)),
+        charts.lines(series([1.0, 2.0]), title, "per 1000", (2016, 2017)),
+        charts.grouped_bars([{"category": "A", "group": "B", "value": 1, "tip": "x"}], title, "%"),
+        charts.ranked_bars([{"name": "A", "value": 1, "apart": False, "tip": "x"}], title, "%"),
+        charts.quotient_bars([{"name": "A", "value": 1, "flagged": False, "tip": "x"}], title, "q"),
+    ]
+    for chart in built:
+        spec = chart.to_dict()
+        assert " ".join(spec["title"]["text"]) == title, spec["title"]
+        drawn = " ".join(texts(charts.to_svg(chart, "nb_NO")))
+        assert title in drawn  # wrapped onto two lines, every word kept
+
+
+def test_nb_tooltips_and_axes_are_written_as_the_tables_write_them():
+    fmt = Formatter("nb")
+    rows = series([9.51117009511, -3.24, 12345.5, -2500.0])
+    svg = charts.to_svg(charts.lines(rows, "T", "per 1000", (2016, 2019), zero=True), "nb_NO")
+    assert charts.titles_in(svg) == [
+        "Bodø 2016: 9,5",
+        f"Bodø 2017: {MINUS}3,2",
+        f"Bodø 2018: 12{NBSP}345,5",
+        f"Bodø 2019: {MINUS}2{NBSP}500,0",
+    ]
+    assert fmt.number(-3.24, 1) == f"{MINUS}3,2"  # the tables' own formatting
+    labels = texts(svg)
+    assert f"12{NBSP}000" in labels and f"{MINUS}2{NBSP}000" in labels  # axis: d3's nb locale
+    assert not any(re.search(r"\d[.,]\d{3,}", t) for t in charts.titles_in(svg))  # no raw decimals
+    # Vega's own descriptions are English ("X-axis for a linear scale ..."): none is left
+    assert "aria-label" not in svg and "axis" not in svg.replace("role-axis", "")
+
+
+def test_en_axes_use_the_english_number_format():
+    rows = series([12345.5, 2.0], name="Bodø")
+    svg = charts.to_svg(charts.lines(rows, "T", "y", (2016, 2017)), "en_GB")
+    assert "12,000" in texts(svg)
+
+
+def test_a_single_point_after_a_gap_is_drawn_and_the_axis_covers_every_year():
+    rows = series([1.0, 2.0, None, 4.0, None, None, 3.0, None, None, None, None])
+    svg = charts.to_svg(charts.lines(rows, "T", "y", (2016, 2026)), "nb_NO")
+    tips = charts.titles_in(svg)
+    assert "Bodø 2019: 4,0" in tips and "Bodø 2022: 3,0" in tips  # the lone years are points
+    assert len(tips) == 4  # one point per figure, none for a missing year
+    years = [t for t in texts(svg) if re.fullmatch(r"20\d\d", t)]
+    assert years == [str(y) for y in range(2016, 2027)]  # each year once, none rounded
+
+
+def test_long_category_labels_are_wrapped_not_cut():
+    long = "Offentlig administrasjon og forsvar, sosialforsikring under offentlig forvaltning"
+    rows = [
+        {"category": long, "group": "Bodø", "value": 7.5, "tip": "Bodø: 7,5 %"},
+        {"category": "Industri", "group": "Bodø", "value": 8.0, "tip": "Bodø: 8,0 %"},
+    ]
+    svg = charts.to_svg(charts.grouped_bars(rows, "T", "prosent"), "nb_NO")
+    lines = texts(svg)
+    assert "…" not in "".join(lines)
+    wrapped = [line for line in lines if line in long]
+    assert len(wrapped) >= 2 and " ".join(wrapped) == long
+
+
+def test_a_place_without_a_value_keeps_its_row_with_words():
+    rows = [
+        {"name": "Bodø", "value": 6.2, "apart": False, "tip": "Bodø: +6,2 %"},
+        {"name": "Narvik", "value": None, "apart": False, "tip": "Narvik: –",
+         "missing": "ingen sammenlignbar verdi"},
+        {"name": "Norge", "value": 7.9, "apart": True, "tip": "Norge: +7,9 %"},
+    ]  # fmt: skip
+    svg = charts.to_svg(charts.ranked_bars(rows, "T", "prosent"), "nb_NO")
+    lines = texts(svg)
+    assert [n for n in lines if n in ("Bodø", "Narvik", "Norge")] == ["Bodø", "Narvik", "Norge"]
+    assert "ingen sammenlignbar verdi" in lines
+    assert charts.titles_in(svg) == ["Bodø: +6,2 %", "Norge: +7,9 %"]
+
+
+@pytest.mark.parametrize("locale", ["nb_NO", "en_GB"])
+def test_the_svg_is_hidden_from_screen_readers_inside_its_named_figure(locale):
+    svg = charts.to_svg(charts.lines(series([1.0, 2.0]), "T", "y", (2016, 2017)), locale)
+    assert svg.startswith('<svg aria-hidden="true"')
+    assert 'role="' not in svg and "aria-roledescription" not in svg
