@@ -90,3 +90,18 @@ def published_sample(built_sample, tmp_path_factory) -> Path:
     pipeline.check(settings, 2026)
     pipeline.publish_year(settings, 2026)
     return root
+
+
+@pytest.fixture(scope="session")
+def published_sample_en(built_sample, tmp_path_factory) -> Path:
+    """The built sample checked and published in English (2026) once per session, in its own
+    copy (an English publication replaces the bokmål one). Read it; copy before changing it."""
+    from helpers import copy_built
+
+    from flows import pipeline
+
+    root = copy_built(built_sample, tmp_path_factory.mktemp("published-sample-en"))
+    settings = Settings(home=root)
+    pipeline.check(settings, 2026)
+    pipeline.publish_year(settings, 2026, lang="en")
+    return root
