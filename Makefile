@@ -12,12 +12,13 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test lint format bench sample clean help
+.PHONY: install run test lint format bench sample clean help chromium
 
 help:
 	@echo "make run     set up, then run the yearly refresh on the embedded sample"
 	@echo "make test    set up, then lint and run the tests"
 	@echo "make lint    ruff check and format check"
+	@echo "make chromium  install Debian's chromium with apt for the browser tests, if it is missing"
 	@echo "make bench   benchmark S/R/N/F (benchmarks/bench.py; ~10 min), update docs/performance.md"
 	@echo "             BASELINE=<commit>: also that commit's S, interleaved, and the ratio S/B"
 	@echo "make sample  regenerate data/sample from ../shared/data"
@@ -42,8 +43,32 @@ install: $(STAMP) $(PREFECT_TEMPLATE)
 run: install
 	$(VENV)/bin/bymonitor run
 
-test: install lint
+test: install lint chromium
 	$(VENV)/bin/pytest
+
+# The browser tests (tests/browser) drive Debian's chromium. Installed with apt when it is missing
+# and apt may run (as root, or with passwordless sudo); otherwise this says so and the build goes
+# on: the tests then skip and say why, or fail under CI / BYMONITOR_REQUIRE_BROWSER=1.
+CHROMIUM := /usr/bin/chromium
+APT_INSTALL := apt-get update && apt-get install -y --no-install-recommends chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "chromium: $$($(CHROMIUM) --version 2>/dev/null || echo $(CHROMIUM))"; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "chromium: $(CHROMIUM) is missing and there is no apt-get: the browser tests will skip"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "chromium: $(CHROMIUM) is missing; installing it: $(APT_INSTALL)"; \
+		( export DEBIAN_FRONTEND=noninteractive; $(APT_INSTALL) ) \
+			|| echo "chromium: apt could not install it: the browser tests will skip"; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+		echo "chromium: $(CHROMIUM) is missing; installing it: sudo $(APT_INSTALL)"; \
+		( sudo -n env DEBIAN_FRONTEND=noninteractive apt-get update \
+			&& sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium ) \
+			|| echo "chromium: apt could not install it: the browser tests will skip"; \
+	else \
+		echo "chromium: $(CHROMIUM) is missing and apt needs root (no passwordless sudo):"; \
+		echo "  the browser tests will skip; install it with: sudo $(APT_INSTALL)"; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
