@@ -22,7 +22,7 @@ ACCENT, MUTED = PALETTE[0], PALETTE[6]
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 WIDTH = 560
 TITLE_CHARS = 80  # a title line at 13 px: about the width of the chart with its labels
-LABEL_CHARS = 30  # a category label line at 11 px beside horizontal bars
+LABEL_CHARS = 34  # a category label line at 11 px beside horizontal bars
 # a label of several lines: Vega draws a list of strings as lines
 WRAPPED = "split(datum.label, '\\n')"
 
@@ -82,15 +82,22 @@ def _colour(domain: list[str]) -> alt.Scale:
     return alt.Scale(domain=domain, range=PALETTE[: len(domain)])
 
 
+def year_ticks(years: tuple[int, int], most: int = 12) -> list[int]:
+    """The years labelled on a year axis: counted back from the last year (the year the text
+    beside the chart quotes), every year or every second, third ... so that labels never
+    overlap and the last year is always labelled."""
+    first, last = years
+    step = -(-(last - first + 1) // most)  # ceiling
+    return sorted(range(last, first - 1, -step))
+
+
 def _years(years: tuple[int, int]) -> alt.X:
     """A year axis over exactly the given years (no rounding out to a year without data)."""
     return alt.X(
         "year:Q",
         title=None,
         scale=alt.Scale(domain=list(years), nice=False, zero=False),
-        axis=alt.Axis(
-            values=list(range(years[0], years[1] + 1)), format="d", labelOverlap="greedy"
-        ),
+        axis=alt.Axis(values=year_ticks(years), format="d", labelOverlap=False),
     )
 
 
@@ -159,6 +166,8 @@ def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
     domain = list(dict.fromkeys(frame["group"]))
     categories = list(dict.fromkeys(frame["label"]))
     lines_per_label = max((c.count("\n") + 1 for c in categories), default=1)
+    # room for the longest label (12 px a line) beside the category's bars
+    step = max(9, -(-(12 * lines_per_label + 8) // max(len(domain), 1)))
     return (
         alt.Chart(frame, title=_title(title))
         .mark_bar()
@@ -175,7 +184,7 @@ def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
             description="tip:N",
             tooltip="tip:N",
         )
-        .properties(width=WIDTH - 200, height=alt.Step(9 if lines_per_label == 1 else 13))
+        .properties(width=WIDTH - 200, height=alt.Step(step))
     )
 
 
@@ -260,9 +269,9 @@ def quotient_bars(
             ),
         )
     )
-    many = any("\n" in label for label in frame["label"])
+    lines = max((label.count("\n") + 1 for label in frame["label"]), default=1)
     return alt.layer(bars, rules, title=_title(title)).properties(
-        width=WIDTH - 200, height=alt.Step(26 if many else 14)
+        width=WIDTH - 200, height=alt.Step(max(14, 12 * lines + 8))
     )
 
 

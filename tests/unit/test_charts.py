@@ -81,6 +81,17 @@ def test_a_single_point_after_a_gap_is_drawn_and_the_axis_covers_every_year():
     assert years == [str(y) for y in range(2016, 2027)]  # each year once, none rounded
 
 
+def test_a_long_year_axis_labels_its_last_year():
+    """Labels every second year of 22 count back from the last: 2026 is labelled, not 2025."""
+    assert charts.year_ticks((2005, 2026)) == list(range(2006, 2027, 2))
+    assert charts.year_ticks((2020, 2026)) == list(range(2020, 2027))
+    rows = series([float(i) for i in range(22)], first=2005)
+    svg = charts.to_svg(charts.lines(rows, "T", "y", (2005, 2026)), "nb_NO")
+    years = [t for t in texts(svg) if re.fullmatch(r"20\d\d", t)]
+    assert years == [str(y) for y in range(2006, 2027, 2)]
+    assert 'opacity="0"' not in svg  # no label hidden for overlapping another
+
+
 def test_long_category_labels_are_wrapped_not_cut():
     long = "Offentlig administrasjon og forsvar, sosialforsikring under offentlig forvaltning"
     rows = [
