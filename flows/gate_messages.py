@@ -16,10 +16,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
-from flows.publish.formatting import LOCALES, MISSING
+from flows.publish.formatting import LOCALES, MINUS, MISSING, minus_sign
 
 LANGUAGES = ("nb", "en")
-MINUS = "\u2212"
 
 
 class MessageError(KeyError):
@@ -59,10 +58,10 @@ class _Formatter(string.Formatter):
             pattern = "#,##0"
         else:
             pattern = "#,##0.##"
-        text = format_decimal(abs(value), format=pattern, locale=self.locale)
-        if text.strip("0.,") == "":  # rounds to zero: no sign
-            return text
-        return _signed(value, text) if signed else (MINUS + text if value < 0 else text)
+        text = minus_sign(format_decimal(value, format=pattern, locale=self.locale))
+        if signed and value > 0 and text.strip("0.,\u00a0") != "":  # no sign on a zero
+            return "+" + text
+        return text
 
 
 _FORMATTERS = {lang: _Formatter(lang) for lang in LANGUAGES}
