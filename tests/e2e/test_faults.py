@@ -120,7 +120,7 @@ def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
         runs = con.execute("select status from ops.runs order by started_at").fetchall()
     finally:
         con.close()
-    assert loads == (15, 15)  # 14 sample files and the revised 07459, each once
+    assert loads == (18, 18)  # 17 sample files and the revised 07459, each once
     assert manifest_rows == cells  # the load manifest accounts for every cell
     assert bodo == BODO_2026 + 20
     assert [r[0] for r in runs] == ["ok", "interrupted", "ok"]

@@ -131,7 +131,7 @@ def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_se
     con = duckdb.connect(str(tmp_path / "warehouse" / "bymonitor.duckdb"), read_only=True)
     try:
         assert con.execute("select count(*), count(distinct sha256) from raw._loads").fetchone() \
-            == (14, 14)  # fmt: skip
+            == (17, 17)  # fmt: skip
         assert con.execute("select count(*) from ops.runs where status = 'ok'").fetchone() == (1,)
     finally:
         con.close()

@@ -20,6 +20,7 @@ SAMPLE_INPUTS = [
     *SAMPLE_DIR.glob("*.json"),
     *SAMPLE_DIR.parent.glob("survey/*"),
     *SAMPLE_DIR.parent.glob("interviews/*"),
+    *SAMPLE_DIR.parent.glob("measures/*"),
 ]
 NBSP = "\u00a0"
 TOWN_PAGES = [

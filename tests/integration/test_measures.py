@@ -423,8 +423,9 @@ def test_the_sample_registers_reach_the_marts_and_a_measure_without_indicators_w
         "where register_year = 2026 and measure_id = 'HP-05'",
     )
     assert regional == [(10,)]  # a measure for the whole region covers the ten towns
-    used = query(
+    loads = query(
         settings,
-        "select count(*) from marts.source_loads where source = 'measures' and is_used",
+        "select wave, is_used from marts.source_loads where source = 'measures' order by 1",
     )
-    assert used == [(4,)]
+    # every register is traced with its year; none is "used" until the report shows the programme
+    assert loads == [(2024, False), (2025, False), (2026, False), (2026, False)]

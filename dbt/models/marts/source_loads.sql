@@ -12,8 +12,14 @@ people as (
     select load_id, min(wave) as wave from {{ ref('stg_survey__respondents') }} group by load_id
     union all
     select load_id, min(wave) from {{ ref('stg_interviews__interviews') }} group by load_id
-    union all
-    select load_id, min(register_year) from {{ ref('stg_plan__measures') }} group by load_id
+),
+
+-- An action programme register's load says its year, but is not marked used until the report
+-- shows the programme: the report's sources section names every used load's source in words.
+registers as (
+    select load_id, min(register_year) as register_year
+    from {{ ref('stg_plan__measures') }}
+    group by load_id
 )
 
 select
@@ -27,8 +33,9 @@ select
     loads.loaded_at,
     loads.value_origin,
     {{ load_origin('loads.value_origin') }} as origin,
-    cast(people.wave as integer) as wave,
+    cast(coalesce(people.wave, registers.register_year) as integer) as wave,
     (statbank_used.load_id is not null or people.load_id is not null) as is_used
 from {{ source('raw', '_loads') }} as loads
 left join statbank_used on loads.load_id = statbank_used.load_id
 left join people on loads.load_id = people.load_id
+left join registers on loads.load_id = registers.load_id
