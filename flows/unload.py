@@ -31,7 +31,7 @@ class UnknownLoad(BymonitorError):
 class Load:
     load_id: str
     source: str
-    table_or_wave: str  # a StatBank table id, or the wave of a survey or interview load
+    table_or_wave: str  # a StatBank table id, a survey's or interview's wave, a register's year
     file_name: str
     rows_loaded: int
     rows_rejected: int
@@ -55,6 +55,8 @@ def _loads(con: duckdb.DuckDBPyConnection, load_id: str | None = None) -> list[L
             select load_id, min(wave) as wave from raw.survey_respondents group by load_id
             union all
             select load_id, min(wave) from raw.interviews group by load_id
+            union all
+            select load_id, min(register_year) from raw.plan_measures group by load_id
         )
         select l.load_id, l.source, coalesce(l.table_id, cast(w.wave as varchar), ''),
                l.file_name, l.rows_loaded, l.rows_rejected, l.loaded_at, l.landed_path

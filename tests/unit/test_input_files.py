@@ -58,3 +58,16 @@ def test_a_manifest_entry_without_its_wave_or_file_is_named(tmp_path):
 def test_the_embedded_sample_is_never_a_live_input(folder):
     with pytest.raises(BymonitorError, match="never the invented sample"):
         pipeline.input_files(_settings(REPO_ROOT / folder), "survey")
+
+
+def test_registers_are_found_like_the_survey_and_a_manifest_may_say_year(tmp_path):
+    (tmp_path / "measures").mkdir()
+    (tmp_path / "measures" / "handlingsprogram_2026.xlsx").write_bytes(b"")
+    [found] = pipeline.input_files(_settings(tmp_path), "measures")
+    assert (found.path.name, found.wave) == ("handlingsprogram_2026.xlsx", 2026)
+    (tmp_path / "measures" / "tiltak.csv").write_bytes(b"")
+    (tmp_path / "manifest.yml").write_text(
+        "measures:\n  - {file: tiltak.csv, year: 2025}\n", encoding="utf-8"
+    )
+    [found] = pipeline.input_files(_settings(tmp_path), "measures")
+    assert (found.path.name, found.wave) == ("tiltak.csv", 2025)
