@@ -628,7 +628,9 @@ def change_figure(ctx: Context, towns: list[dict], areas: list[dict]) -> Figure:
     t, fmt, year = ctx.t, ctx.fmt, ctx.year
     start = year - 10
     places = [(tw["town_name"], tw["now"], False) for tw in towns]
-    places += [(a["name"], a["now"], True) for a in areas]
+    places += [
+        (t.chart_norway if a["area_id"] == "norge" else a["name"], a["now"], True) for a in areas
+    ]
     rows = [
         {
             "name": name,
@@ -678,7 +680,7 @@ def population_index_figure(ctx: Context, town: dict) -> Figure:
     series = [
         (town["town_name"], "town", code),
         ("Nordland", "county", "18"),
-        ("Norge", "country", "NO"),
+        (t.chart_norway, "country", "NO"),
     ]
     rows, origins, points = [], [], {}
     for label, level, geo in series:
