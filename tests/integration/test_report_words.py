@@ -183,14 +183,28 @@ def test_no_word_is_doubled(pages):
 
 def test_every_page_says_what_date_the_figures_describe(pages, published_sample):
     """Beside the publication date, in the header and the footer of every page: the 1 January
-    the population figures are for, as the marts hold it."""
+    the population figures are for and the years of the other figures, as the marts hold them."""
     warehouse = Settings(home=published_sample).warehouse_path
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (year,) = con.execute(
             "select max(year) from marts.fct_indicator_values where indicator_id = 'population'"
             " and geo_level = 'town' and value is not null and year <= 2026"
         ).fetchone()
-    stated = f"Tall per 1. januar {year} (befolkning)"
+        # the latest year of every other statistic the towns have (not a composite index)
+        others = [
+            y
+            for (y,) in con.execute(
+                "select max(f.year) from marts.fct_indicator_values f"
+                " join marts.dim_indicator d using (indicator_id)"
+                " where f.geo_level = 'town' and f.value is not null and f.year <= 2026"
+                " and d.unit <> 'index' and d.source_tables not in ('07459', 'survey')"
+                " group by f.indicator_id"
+            ).fetchall()
+        ]
+    first, last = min(others), max(others)
+    assert sorted(set(others)) == list(range(first, last + 1))  # else the text lists them
+    years = f"{first}\u2013{last}" if first != last else str(first)
+    stated = f"Tall per 1. januar {year} (befolkning); andre tall for {years}"
     missing = {
         name: [s for s in stretches if "Publisert" in s]
         for name, stretches in pages.items()
