@@ -9,20 +9,14 @@ from datetime import date
 from statistics import mean
 from typing import Any
 
+from flows import constants
 from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
 
-HEADLINE_TABLE = [
-    "population",
-    "population_change_10y_pct",
-    "share_age_67_plus",
-    "net_domestic_migration_per_1000",
-    "job_coverage_ratio",
-    "share_higher_education",
-    "vekstkraft_index",
-]
+COUNTY = constants.var("county_code")
+COUNTY_NAME = constants.var("county_name")
 AGE_GROUPS = [
     ("age_0_19", "share_age_0_19"),
     ("age_20_66", "share_age_20_66"),
@@ -41,6 +35,9 @@ COMPONENTS = [
 # embedded sample's made-up values. A value made from several takes the weakest of them.
 ORIGINS = ("official", "estimate", "sample")
 PEOPLE_SOURCES = ("survey", "interviews")
+# The county's own inputs that are no StatBank table: the answers and interviews, and the action
+# programme's register; a source line names them in words.
+OWN_SOURCES = (*PEOPLE_SOURCES, "measures")
 
 
 def weakest(origins: Iterable[str | None]) -> str | None:
@@ -111,7 +108,7 @@ class Context:
     def lag(self, indicator: str) -> int:
         """How many years the indicator's tables are published behind the report year."""
         entry = self.catalogue.get(indicator) or {}
-        tables = "13470" if indicator.startswith("job_share__") else entry.get("source_tables")
+        tables = entry.get("source_tables")
         return max((self.lags.get(t, 0) for t in re.findall(r"\d{5}", tables or "")), default=0)
 
     def latest(self, level: str, code: str, indicator: str) -> tuple[float | None, int]:
@@ -136,6 +133,17 @@ class Context:
     def name(self, indicator: str) -> str:
         return self.catalogue[indicator][f"name_{self.lang}"]
 
+    def family(self, family: str) -> list[str]:
+        """The registry's indicators of a family (statistics, derived, survey, job_share), in
+        report order."""
+        rows = [r for r in self.catalogue.values() if r["family"] == family]
+        return [r["indicator_id"] for r in sorted(rows, key=lambda r: r["report_order"])]
+
+    def overview(self) -> list[str]:
+        """The registry's columns of the towns-side-by-side table, from the left."""
+        rows = [r for r in self.catalogue.values() if r["overview_order"] is not None]
+        return [r["indicator_id"] for r in sorted(rows, key=lambda r: r["overview_order"])]
+
     def show(self, indicator: str, value: float | None, signed: bool = False) -> str:
         entry = self.catalogue[indicator]
         return self.fmt.indicator(value, entry["unit"], entry["decimals"], signed)
@@ -146,7 +154,7 @@ class Context:
         for indicator in indicators:
             sources = (self.catalogue.get(indicator) or {}).get("source_tables") or ""
             found |= set(re.findall(r"\d{5}", sources))
-            if indicator.startswith("survey_"):
+            if (self.catalogue.get(indicator) or {}).get("family") == "survey":
                 found.add("survey")
         return sorted(found)
 
@@ -160,11 +168,11 @@ class Context:
         origin_of = {k: self.origins.get(k, "official") for k in used}
         parts = []
         for origin in ORIGINS:
-            mine = [k for k in used if k not in PEOPLE_SOURCES and origin_of[k] == origin]
+            mine = [k for k in used if k not in OWN_SOURCES and origin_of[k] == origin]
             if mine:
                 key = "credit_official" if credit and origin == "official" else f"source_{origin}"
                 parts.append(self.t(key, tables=", ".join(mine)))
-        for source in PEOPLE_SOURCES:
+        for source in OWN_SOURCES:
             if source in used:
                 made_up = origin_of[source] != "official"  # an estimate of answers is none of ours
                 parts.append(self.t(f"source_{source}_{'sample' if made_up else 'official'}"))
@@ -203,24 +211,25 @@ class Context:
 
 def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
     year = ctx.year
-    places = [("town", town["town_id"]) for town in towns] + [("county", "18"), ("country", "NO")]
+    places = [("town", town["town_id"]) for town in towns] + [("county", COUNTY), ("country", "NO")]
+    overview = ctx.overview()
     columns = [
         {
             "name": ctx.name(i),
             "marks": marks_for(ctx.latest_origin(level, code, i) for level, code in places),
         }
-        for i in HEADLINE_TABLE
+        for i in overview
     ]
     side_by_side = {
         "columns": columns,
         "marks": marks_for(m for c in columns for m in c["marks"]),
-        "source": ctx.source(*HEADLINE_TABLE),
+        "source": ctx.source(*overview),
         "rows": [
             {
                 "name": town["town_name"],
                 "href": f"{town['town_id']}.html",
                 "comparison": False,
-                "cells": [ctx.show_latest("town", town["town_id"], i) for i in HEADLINE_TABLE],
+                "cells": [ctx.show_latest("town", town["town_id"], i) for i in overview],
             }
             for town in towns
         ]
@@ -229,9 +238,12 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
                 "name": name,
                 "href": None,
                 "comparison": True,
-                "cells": [ctx.show_latest(level, code, i) for i in HEADLINE_TABLE],
+                "cells": [ctx.show_latest(level, code, i) for i in overview],
             }
-            for level, code, name in (("county", "18", "Nordland"), ("country", "NO", "Norge"))
+            for level, code, name in (
+                ("county", COUNTY, COUNTY_NAME),
+                ("country", "NO", ctx.t.chart_norway),
+            )
         ],
     }
     centralisation = ctx.data.marts["county_centralisation"]
@@ -452,12 +464,12 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
                 t(
                     "narrative_change_10y",
                     change=_more_or_fewer(t, fmt, change),
-                    nordland=fmt.percent(ctx.value("county", "18", "population_change_10y_pct")),
+                    nordland=fmt.percent(ctx.value("county", COUNTY, "population_change_10y_pct")),
                     norway=fmt.percent(ctx.value("country", "NO", "population_change_10y_pct")),
                 ),
                 *(
                     ctx.origin(level, geo, "population_change_10y_pct")
-                    for level, geo in (("town", code), ("county", "18"), ("country", "NO"))
+                    for level, geo in (("town", code), ("county", COUNTY), ("country", "NO"))
                 ),
             )
         )
@@ -482,11 +494,11 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
                     "narrative_old",
                     share=ctx.show("share_age_67_plus", old),
                     nordland=ctx.show(
-                        "share_age_67_plus", ctx.value("county", "18", "share_age_67_plus")
+                        "share_age_67_plus", ctx.value("county", COUNTY, "share_age_67_plus")
                     ),
                 ),
                 ctx.origin("town", code, "share_age_67_plus"),
-                ctx.origin("county", "18", "share_age_67_plus"),
+                ctx.origin("county", COUNTY, "share_age_67_plus"),
             )
         )
     migration_year = _latest_year_with(ctx, "town", code, "net_domestic_migration_per_1000")
@@ -679,7 +691,7 @@ def population_index_figure(ctx: Context, town: dict) -> Figure:
     base = _first_comparable_year(ctx, code) or ctx.year
     series = [
         (town["town_name"], "town", code),
-        ("Nordland", "county", "18"),
+        ("Nordland", "county", COUNTY),
         (t.chart_norway, "country", "NO"),
     ]
     rows, origins, points = [], [], {}
@@ -714,7 +726,7 @@ def age_figure(ctx: Context, town: dict) -> Figure:
     rows, origins, groups = [], [], []
     for label, indicator in AGE_GROUPS:
         shown = {}
-        for group, level, geo in ((name, "town", code), ("Nordland", "county", "18")):
+        for group, level, geo in ((name, "town", code), ("Nordland", "county", COUNTY)):
             value = ctx.value(level, geo, indicator)
             shown[group] = fmt.percent(value, signed=False)
             tip = ctx.tip(f"{group}, {t[label]}", shown[group])
@@ -789,12 +801,12 @@ def _industry_year(ctx: Context, code: str, industries: list[str]) -> int:
 
 def industry_figure(ctx: Context, town: dict) -> Figure:
     t, fmt, code, name = ctx.t, ctx.fmt, town["town_id"], town["town_name"]
-    industries = [i for i in ctx.catalogue if i.startswith("job_share__")]
+    industries = ctx.family("job_share")
     year = _industry_year(ctx, code, industries)
     rows, origins = [], []
     for indicator in industries:
         label = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
-        for group, level, geo in ((name, "town", code), ("Nordland", "county", "18")):
+        for group, level, geo in ((name, "town", code), ("Nordland", "county", COUNTY)):
             value = ctx.value(level, geo, indicator, year)
             tip = ctx.tip(f"{group}, {label}", fmt.percent(value, signed=False))
             rows.append({"category": label, "group": group, "value": value, "tip": tip})
@@ -952,7 +964,7 @@ def origin_statements(ctx: Context) -> list[str]:
             f"{k} ({catalogue[k].spec[title]})" if k in catalogue else k for k in tables
         )
 
-    statbank = sorted(k for k in ctx.origins if k not in PEOPLE_SOURCES)
+    statbank = sorted(k for k in ctx.origins if k not in OWN_SOURCES)
     statements = []
     for origin in ORIGINS:
         mine = [k for k in statbank if ctx.origins[k] == origin]
@@ -961,6 +973,8 @@ def origin_statements(ctx: Context) -> list[str]:
     people = [k for k in PEOPLE_SOURCES if k in ctx.origins]
     if any(ctx.origins[k] != "official" for k in people):
         statements.append(ctx.t("ttk_people_sample"))
+    if ctx.origins.get("measures", "official") != "official":
+        statements.append(ctx.t("ttk_measures_sample"))
     if ctx.any_marked:
         own_people = "official" in {ctx.origins[k] for k in people}
         unmarked = "ttk_unmarked_people" if own_people else "ttk_unmarked"
