@@ -33,13 +33,14 @@ MACHINE = "machine"
 
 # Columns that hold a value in the unit of the row's indicator (indicator_id)
 INDICATOR_VALUES = {"value", "median_of_towns", "difference", "threshold", "town_value",
-                    "peers_median", "peers_min", "peers_max"}  # fmt: skip
+                    "peers_median", "peers_min", "peers_max", "baseline_value", "latest_value",
+                    "target_value"}  # fmt: skip
 # Counts behind a rate (or, for an index, its level)
 COUNTS = {"numerator", "denominator"}
 # Ratios, quotients and scores that need two decimals to be read; other decimals get one
 TWO_DECIMALS = {"score", "distance", "weight_covered", "job_coverage_ratio", "quotient_norway",
                 "quotient_peers", "gap_below_quotient", "reference_quotient",
-                "concentration_index"}  # fmt: skip
+                "concentration_index", "progress_share", "time_share"}  # fmt: skip
 # Whole numbers that are years, codes or positions: shown without a thousands separator
 PLAIN_INTEGER_ENDS = ("year", "wave", "years", "_order", "rank", "position", "_id", "_code")
 PROFILE_SUFFIXES = {"_change_1y": "endring 1 år", "_change_5y": "endring 5 år",

@@ -32,6 +32,11 @@ MARTS = {
     "town_signals": "town_id, year, rule_id, subject",
     "signal_backtest": "sort_order",
     "town_industry_quotients": "town_id, year, industry_order",
+    "plan_measures": "register_year, measure_id",
+    "plan_measure_towns": "register_year, measure_id, town_id",
+    "measure_progress": "register_year, measure_id, indicator_id, town_id",
+    "survey_town_change": "town_id, item_id, measure, to_wave",
+    "interview_themes_over_time": "wave, town_id, theme",
 }
 
 

@@ -22,9 +22,9 @@ from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
-from flows.publish import planning
+from flows.publish import planning, programme, waves
 from flows.publish.context import (
-    PEOPLE_SOURCES,
+    OWN_SOURCES,
     Context,
     change_figure,
     figures_as_of,
@@ -132,6 +132,8 @@ def build_pages(
     for town in towns:
         town["page"] = town_page(ctx, town)
         town["planning"] = planning.town_section(ctx, town)
+        town["programme"] = programme.town_section(ctx, town)
+        town["over_time"] = waves.town_section(ctx, town)
     areas = [
         {"area_id": a, "name": rows[0]["area_name"], "now": _point(rows, year) or {}}
         for a in ("nordland", "norge")
@@ -167,6 +169,9 @@ def build_pages(
         "quality": quality_view(gate, fmt, t, lang),
         "region_signals": planning.region_signals(ctx, towns),
         "methods_planning": planning.methods_sections(ctx),
+        "region_programme": programme.region_section(ctx, towns),
+        "region_interviews": waves.interview_themes(ctx, waves.REGIONAL),
+        "methods_programme": programme.methods_section(ctx),
         "bars": bars,
         "download_names": list(data.marts),
         "overview_marks": overview_marks,
@@ -199,7 +204,7 @@ def source_list(loads: list[dict], t: Messages, lang: str) -> list[dict]:
         grouped.items(), key=lambda kv: (kv[0][0] != "statbank", kv[0])
     ):
         origin = weakest(load["origin"] for load in mine) or "official"
-        people = source in PEOPLE_SOURCES
+        people = source in OWN_SOURCES  # the county's own: answers, interviews, the register
         if table_id in catalogue:
             content = catalogue[table_id].spec[title]
         elif people:

@@ -427,5 +427,5 @@ def test_the_sample_registers_reach_the_marts_and_a_measure_without_indicators_w
         settings,
         "select wave, is_used from marts.source_loads where source = 'measures' order by 1",
     )
-    # every register is traced with its year; none is "used" until the report shows the programme
-    assert loads == [(2024, False), (2025, False), (2026, False), (2026, False)]
+    # every register is traced with its year and used: the report shows the programme
+    assert loads == [(2024, True), (2025, True), (2026, True), (2026, True)]

@@ -14,8 +14,8 @@ people as (
     select load_id, min(wave) from {{ ref('stg_interviews__interviews') }} group by load_id
 ),
 
--- An action programme register's load says its year, but is not marked used until the report
--- shows the programme: the report's sources section names every used load's source in words.
+-- An action programme register's load says its year; the report shows the programme, so every
+-- register loaded is used (the sources section names it in words, with its year).
 registers as (
     select load_id, min(register_year) as register_year
     from {{ ref('stg_plan__measures') }}
@@ -34,7 +34,11 @@ select
     loads.value_origin,
     {{ load_origin('loads.value_origin') }} as origin,
     cast(coalesce(people.wave, registers.register_year) as integer) as wave,
-    (statbank_used.load_id is not null or people.load_id is not null) as is_used
+    (
+        statbank_used.load_id is not null
+        or people.load_id is not null
+        or registers.load_id is not null
+    ) as is_used
 from {{ source('raw', '_loads') }} as loads
 left join statbank_used on loads.load_id = statbank_used.load_id
 left join people on loads.load_id = people.load_id
