@@ -6,7 +6,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from flows.publish.charts import LABEL_CHARS, PALETTE, WIDTH, WRAPPED, _title, wrap
+from flows.publish.charts import PALETTE, WIDTH, WRAPPED, _title, wrap
+
+LABEL_CHARS = 46  # a category label line beside the narrow dot plot: two lines at most here
 
 
 def two_waves(rows: list[dict], title: str, x_title: str, waves: tuple[str, str]) -> alt.LayerChart:
@@ -38,17 +40,18 @@ def two_waves(rows: list[dict], title: str, x_title: str, waves: tuple[str, str]
         axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4),
     )
     x_scale = alt.Scale(domain=[0, 100])
+    x_axis = alt.Axis(values=[0, 20, 40, 60, 80, 100])
     line = (
         alt.Chart(spans)
         .mark_rule(color="#999", strokeWidth=2)
-        .encode(y=y, x=alt.X("low:Q", title=x_title, scale=x_scale), x2="high:Q")
+        .encode(y=y, x=alt.X("low:Q", title=x_title, scale=x_scale, axis=x_axis), x2="high:Q")
     )
     dots = (
         alt.Chart(points)
         .mark_point(filled=True, size=70, opacity=1)
         .encode(
             y=y,
-            x=alt.X("value:Q", title=x_title, scale=x_scale),
+            x=alt.X("value:Q", title=x_title, scale=x_scale, axis=x_axis),
             color=alt.Color(
                 "wave:N",
                 scale=alt.Scale(domain=[first, last], range=[PALETTE[6], PALETTE[0]]),
@@ -65,5 +68,5 @@ def two_waves(rows: list[dict], title: str, x_title: str, waves: tuple[str, str]
     )
     lines = max((lab.count("\n") + 1 for lab in labels), default=1)
     return alt.layer(line, dots, title=_title(title)).properties(
-        width=WIDTH - 200, height=alt.Step(max(16, 12 * lines + 8))
+        width=WIDTH - 260, height=alt.Step(max(16, 12 * lines + 10))
     )
