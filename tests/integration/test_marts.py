@@ -147,6 +147,32 @@ def test_every_headline_indicator_has_a_value_or_a_reason_for_every_town_and_yea
     assert counts == (10 * len(headline) * years, 0)
 
 
+def test_every_registered_indicator_has_values_and_every_value_is_registered(warehouse):
+    """The registry (dim_indicator) and the values hold each other on the full sample; the dbt
+    test every_produced_indicator_is_registered keeps the second half in every build."""
+    _, con = warehouse
+    registered = {
+        r[0] for r in con.execute("select indicator_id from marts.dim_indicator").fetchall()
+    }
+    produced = {
+        r[0]
+        for r in con.execute(
+            "select distinct indicator_id from marts.fct_indicator_values where value is not null"
+        ).fetchall()
+    }
+    assert registered - produced == set(), "registered but never produced"
+    assert produced - registered == set(), "produced but not registered"
+    families = dict(
+        con.execute("select family, count(*) from marts.dim_indicator group by 1").fetchall()
+    )
+    assert set(families) == {"statistics", "derived", "survey", "job_share"}
+    overview = con.execute(
+        "select indicator_id from marts.dim_indicator where overview_order is not null "
+        "order by overview_order"
+    ).fetchall()
+    assert [r[0] for r in overview][:2] == ["population", "population_change_10y_pct"]
+
+
 def test_narvik_has_no_figures_before_its_2020_borders(warehouse):
     _, con = warehouse
     rows = con.execute(
