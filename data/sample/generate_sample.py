@@ -16,8 +16,9 @@ year its publishing lag allows for a report on 1 January 2026 (07459, 09817 and 
 - 2005–2026: SSB's cells for the municipalities (all 357) and Norway (2024 borders); where the
   reference data has estimates for a municipality a reform split (Narvik, Hamarøy, Ålesund,
   Haram, Heim, Hitra, Orkland), 0, as SSB's summed series deliver a code before its borders;
-- 2001–2004: the reference data has totals only. The cells by sex and age are null with status
-  "..", as StatBank marks a figure it does not have; no split is made up;
+- 2001–2004 are left out: the reference data has totals only, and StatBank does publish these
+  years by sex and age, so no cell may say it lacks them (a null with ".."); the snapshot starts
+  in 2005 (a live run asks from the catalogue's first_year, 2001);
 - Narvik (1806) and Hamarøy (1875) before 2020: 0, as SSB's summed series (agg_KommSummer)
   deliver them. The reference data's values there are estimates on today's borders, not SSB's;
   they are never written into 07459;
@@ -663,9 +664,15 @@ def region_codes(
                     yield code, "0" if code == "0" else "F18", 0, [1.0]
 
 
+# Where the snapshot starts later than the catalogue asks a live run to: 07459 by sex and age
+# exists in the reference data from 2005 only.
+SNAPSHOT_FIRST_YEAR = {"07459": 2005}
+
+
 def build_dataset(table_id: str, spec: dict, generator: Generator) -> dict:
     pop = generator.pop
-    years = range(spec["first_year"], REPORT_YEAR - spec["lag_years"] + 1)
+    first_year = max(spec["first_year"], SNAPSHOT_FIRST_YEAR.get(table_id, 0))
+    years = range(first_year, REPORT_YEAR - spec["lag_years"] + 1)
     extra = EXTRA_DIMENSIONS.get(table_id, {})
     extra = {v: codes for v, codes in extra.items() if v not in spec["query"]}
     query = {**{v: list(codes) for v, codes in extra.items()}, **spec["query"]}
@@ -724,8 +731,7 @@ def _region_label(delivered: str, key: str, pop: Population) -> str:
 
 
 ORIGIN_NOTES = {
-    "official": "official figures from Statistics Norway (SSB); by sex and age from 2005 "
-    "(2001-2004: '..')",
+    "official": "official figures from Statistics Norway (SSB), by sex and age, 2005-2026",
     "synthetic": "synthetic sample values, not SSB's figures",
 }
 

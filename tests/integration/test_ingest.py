@@ -22,8 +22,8 @@ def _count(settings, sql: str):
         con.close()
 
 
-# 357 municipalities, Nordland and Norway; two sexes; ten age groups; 2001-2026
-ALL_07459_CELLS = (357 + 1 + 1) * 2 * 10 * 26
+# 357 municipalities, Nordland and Norway; two sexes; ten age groups; 2005-2026
+ALL_07459_CELLS = (357 + 1 + 1) * 2 * 10 * 22
 
 
 def test_a_file_is_loaded_checksummed_and_landed(settings):
@@ -56,10 +56,15 @@ def test_cells_keep_the_raw_contract_and_missing_values_keep_their_flag(settings
         "from raw.statbank_cells where region_code = 'K-1804' and time_code in ('2004', '2022') "
         "group by all order by time_code",
     )
-    assert rows == [
-        ("07459", "2004", "Personer1", 20, None, [".."], ["1", "2"]),
-        ("07459", "2022", "Personer1", 20, 52803.0, [None], ["1", "2"]),
-    ]
+    assert rows == [("07459", "2022", "Personer1", 20, 52803.0, [None], ["1", "2"])]
+    # a cell SSB did not give keeps its symbol: 07459 has none, 08316 suppresses small counts
+    pipeline.ingest_statbank(settings, [SAMPLE_STATBANK.parent / "08316.json"])
+    [(suppressed,)] = _count(
+        settings,
+        "select count(*) from raw.statbank_cells where table_id = '08316' "
+        "and status = ':' and value is null",
+    )
+    assert suppressed > 0
     [(origin,)] = _count(settings, "select value_origin from raw._loads")
     assert origin == "official"
 
