@@ -43,8 +43,11 @@ install: $(STAMP) $(PREFECT_TEMPLATE)
 run: install
 	$(VENV)/bin/bymonitor run
 
+# Every core (pytest-xdist); a test module stays on one worker, so its module fixtures are built
+# once. The time and the slowest tests are printed at the end.
 test: install lint chromium
-	$(VENV)/bin/pytest
+	@start=$$(date +%s); $(VENV)/bin/pytest -n auto --dist loadfile --durations=15; \
+		status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 
 # The browser tests (tests/browser) drive Debian's chromium. Installed with apt when it is missing
 # and apt may run (as root, or with passwordless sudo); otherwise this says so and the build goes

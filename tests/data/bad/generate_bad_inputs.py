@@ -415,10 +415,15 @@ def write_large(folder: Path) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--large", type=Path, help="also write the large files into this folder")
+    parser.add_argument(
+        "--large",
+        type=Path,
+        help="write only the large files, into this folder (the small ones stay as committed)",
+    )
     arguments = parser.parse_args()
-    written = write_small(HERE)
-    print(f"wrote {len(written)} files (+1 in 'mappe med æøå') to {HERE}")
-    if arguments.large:
+    if arguments.large:  # the tests: the committed files are read by other tests meanwhile
         write_large(arguments.large)
         print(f"wrote the large files to {arguments.large}")
+    else:
+        written = write_small(HERE)
+        print(f"wrote {len(written)} files (+1 in 'mappe med æøå') to {HERE}")
