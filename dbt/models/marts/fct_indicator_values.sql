@@ -50,8 +50,21 @@ series as (
     where not is_survey
 ),
 
+series_start as (
+    -- a series starts in its first year with a figure anywhere: years before it are not rows
+    -- (the 07459 snapshot starts in 2005; no missing-value status would be true for 2001-2004)
+    select indicator_id, min(year) as first_year
+    from all_values
+    where value is not null and not is_survey
+    group by indicator_id
+),
+
 spine as (
-    select series.*, years.year from series cross join years
+    select series.*, years.year
+    from series
+    inner join series_start using (indicator_id)
+    cross join years
+    where years.year >= series_start.first_year
 )
 
 select
