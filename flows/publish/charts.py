@@ -20,9 +20,14 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_s
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999"]
 ACCENT, MUTED = PALETTE[0], PALETTE[6]
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
-WIDTH = 560
-TITLE_CHARS = 80  # a title line at 13 px: about the width of the chart with its labels
-LABEL_CHARS = 34  # a category label line at 11 px beside horizontal bars
+# Charts are drawn about as wide as the text column (~680 px with their labels), their labels
+# at 13 px; on a narrow screen a chart shrinks to no less than SHRINK of that (labels >= 9.75
+# px) and scrolls sideways in its own box beyond (report.css, macro figure).
+WIDTH = 580
+FONT_SIZE = 13
+SHRINK = 0.75
+TITLE_CHARS = 72  # a title line at 15 px: about the width of the chart with its labels
+LABEL_CHARS = 30  # a category label line at 13 px beside horizontal bars
 # a label of several lines: Vega draws a list of strings as lines
 WRAPPED = "split(datum.label, '\\n')"
 
@@ -43,12 +48,22 @@ def to_svg(chart: alt.TopLevelMixin, locale: str) -> str:
     spec = (
         chart.configure(font=FONT, aria=False)
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=11, titleFontSize=11, titleFontWeight="normal")
-        .configure_legend(orient="bottom", title=None, labelFontSize=11, labelLimit=0)
+        .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
+        .configure_legend(orient="bottom", title=None, labelFontSize=FONT_SIZE, labelLimit=0)
         .to_dict()
     )
     svg = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale(locale), allowed_base_urls=[])
-    return tooltips(svg[svg.index("<svg") :])  # no XML prolog: the SVG is inlined in HTML
+    return tooltips(narrowest(svg[svg.index("<svg") :]))  # no XML prolog: inlined in HTML
+
+
+def narrowest(svg: str) -> str:
+    """The SVG with the narrowest width it may shrink to on screen (SHRINK of its own), as a
+    custom property that report.css reads: below it, the chart's box scrolls sideways."""
+    width = re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg)
+    if not width:
+        return svg
+    least = round(float(width.group(1)) * SHRINK)
+    return svg.replace("<svg ", f'<svg style="--chart-least: {least}px" ', 1)
 
 
 _DESCRIBED = re.compile(r'<(\w+)([^<>]*?) aria-label="([^"]*)"([^<>]*?)/>')
@@ -75,7 +90,7 @@ def wrap(text: str, width: int) -> str:
 
 def _title(text: str) -> alt.Title:
     lines = wrap(text, TITLE_CHARS).split("\n")
-    return alt.Title(lines, anchor="start", fontSize=13, fontWeight="normal", color="#333")
+    return alt.Title(lines, anchor="start", fontSize=15, fontWeight="normal", color="#333")
 
 
 def _colour(domain: list[str]) -> alt.Scale:
@@ -156,18 +171,33 @@ def lines(
     ).properties(width=WIDTH, height=210)
 
 
-def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
+def grouped_bars(
+    rows: list[dict],
+    title: str,
+    x_title: str,
+    domain: tuple[float, float] | None = None,
+    x_format: str | None = None,
+) -> alt.Chart:
     """Horizontal bars (rows: category, group, value, tip): one bar per group in each category,
-    long category names on several lines."""
+    long category names on several lines. With a `domain` the axis covers exactly that range
+    (the same for every town) and the bars start at its low end (a scale from 1 to 5 has no 0)."""
     frame = pd.DataFrame(rows, columns=["category", "group", "value", "tip"])
     frame = frame[frame["value"].notna()].assign(
         label=lambda f: f["category"].map(lambda c: wrap(c, LABEL_CHARS))
     )
-    domain = list(dict.fromkeys(frame["group"]))
+    groups = list(dict.fromkeys(frame["group"]))
     categories = list(dict.fromkeys(frame["label"]))
     lines_per_label = max((c.count("\n") + 1 for c in categories), default=1)
-    # room for the longest label (12 px a line) beside the category's bars
-    step = max(9, -(-(12 * lines_per_label + 8) // max(len(domain), 1)))
+    # room for the longest label (15 px a line) beside the category's bars
+    step = max(11, -(-(15 * lines_per_label + 8) // max(len(groups), 1)))
+    axis = alt.Axis(format=x_format) if x_format else alt.Axis()
+    if domain is None:
+        x, x2 = alt.X("value:Q", title=x_title, axis=axis), {}
+    else:
+        scale = alt.Scale(domain=list(domain), nice=False, zero=False, clamp=True)
+        axis = alt.Axis(format=x_format or "d", tickMinStep=1)  # 1, 2, ... 5: whole points
+        x = alt.X("value:Q", title=x_title, scale=scale, axis=axis)
+        x2 = {"x2": alt.datum(domain[0])}
     return (
         alt.Chart(frame, title=_title(title))
         .mark_bar()
@@ -178,9 +208,10 @@ def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
                 title=None,
                 axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4),
             ),
-            yOffset=alt.YOffset("group:N", sort=domain),
-            x=alt.X("value:Q", title=x_title),
-            color=alt.Color("group:N", scale=_colour(domain), sort=domain),
+            yOffset=alt.YOffset("group:N", sort=groups),
+            x=x,
+            **x2,
+            color=alt.Color("group:N", scale=_colour(groups), sort=groups),
             description="tip:N",
             tooltip="tip:N",
         )
@@ -188,21 +219,29 @@ def grouped_bars(rows: list[dict], title: str, x_title: str) -> alt.Chart:
     )
 
 
-def ranked_bars(rows: list[dict], title: str, x_title: str) -> alt.LayerChart:
-    """Horizontal bars in the given order (rows: name, value, apart, tip, and `missing`: the
-    words written in place of a bar without a value); `apart` sets a bar apart (a comparison
-    area). A place without a value keeps its row, with the words instead of a bar."""
+def ranked_bars(
+    rows: list[dict],
+    title: str,
+    x_title: str,
+    domain: tuple[float, float] | None = None,
+) -> alt.LayerChart:
+    """Horizontal bars in the given order (rows: name, value, apart, tip, and optionally
+    `missing`: the words written in place of a bar without a value, and `shown`: the value
+    written at the bar's end); `apart` sets a bar apart (a comparison area). A place without a
+    value keeps its row, with the words instead of a bar; a value of 0, which has no bar, still
+    has its figure written. `domain` fixes the axis (0-100 for an index)."""
     frame = pd.DataFrame(
-        [{"missing": "", **r, "kind": "area" if r["apart"] else "town"} for r in rows],
-        columns=["name", "value", "kind", "tip", "missing"],
+        [{"missing": "", "shown": "", **r, "kind": "area" if r["apart"] else "town"} for r in rows],
+        columns=["name", "value", "kind", "tip", "missing", "shown"],
     )
+    scale = alt.Scale(domain=list(domain), nice=False) if domain else alt.Scale()
     base = alt.Chart(frame).encode(
         y=alt.Y("name:N", sort=list(frame["name"]), title=None, axis=alt.Axis(labelLimit=0))
     )
     bars = (
         base.mark_bar()
         .encode(
-            x=alt.X("value:Q", title=x_title),
+            x=alt.X("value:Q", title=x_title, scale=scale),
             color=alt.Color(
                 "kind:N",
                 legend=None,
@@ -214,12 +253,17 @@ def ranked_bars(rows: list[dict], title: str, x_title: str) -> alt.LayerChart:
         .transform_filter("isValid(datum.value)")
     )
     words = (
-        base.mark_text(align="left", dx=4, fontStyle="italic", color="#555", fontSize=11)
+        base.mark_text(align="left", dx=4, fontStyle="italic", color="#555", fontSize=FONT_SIZE)
         .encode(x=alt.datum(0), text="missing:N")
         .transform_filter("!isValid(datum.value)")
     )
-    return alt.layer(bars, words, title=_title(title)).properties(
-        width=WIDTH - 100, height=22 * len(frame)
+    figures = (
+        base.mark_text(align="left", dx=4, color="#333", fontSize=FONT_SIZE)
+        .encode(x=alt.X("value:Q", scale=scale), text="shown:N")
+        .transform_filter("isValid(datum.value) && datum.shown != ''")
+    )
+    return alt.layer(bars, words, figures, title=_title(title)).properties(
+        width=WIDTH - 40, height=26 * len(frame)
     )
 
 
@@ -271,7 +315,7 @@ def quotient_bars(
     )
     lines = max((label.count("\n") + 1 for label in frame["label"]), default=1)
     return alt.layer(bars, rules, title=_title(title)).properties(
-        width=WIDTH - 200, height=alt.Step(max(14, 12 * lines + 8))
+        width=WIDTH - 200, height=alt.Step(max(17, 15 * lines + 8))
     )
 
 

@@ -62,6 +62,7 @@ class Figure:
     source: str
     marks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    title: str = ""  # names the box the chart scrolls in on a narrow screen
 
 
 @dataclass
@@ -199,7 +200,7 @@ class Context:
         alt = " ".join([f"{title}.", summary, *notes])
         if marks:
             alt = f"{alt} ({', '.join(self.t['mark_' + m] for m in marks)})"
-        return Figure(charts.to_svg(chart, self.fmt.locale), alt, source, marks, notes)
+        return Figure(charts.to_svg(chart, self.fmt.locale), alt, source, marks, notes, title)
 
     def tip(self, label: str, shown: str) -> str:
         """A bar's or point's tooltip: what it is and its value as the tables write it."""
@@ -353,7 +354,7 @@ def vekstkraft_figure(ctx: Context) -> Figure:
         ),
     )
     return ctx.figure(
-        charts.ranked_bars(bars, title, "0–100"),
+        charts.ranked_bars(bars, title, t.chart_vekstkraft_axis, domain=(0, 100)),
         title,
         summary,
         ctx.source("vekstkraft_index"),
@@ -361,12 +362,14 @@ def vekstkraft_figure(ctx: Context) -> Figure:
         notes,
     )
 
+            "shown": fmt.number(r["index_0_100"]),
 
 def town_page(ctx: Context, town: dict) -> dict[str, Any]:
     code, t = town["town_id"], ctx.t
     strengths = _standouts(ctx, code, "strength")
     weaknesses = _standouts(ctx, code, "weakness")
     standouts = strengths + weaknesses
+    notes.append(t.chart_note_vekstkraft_scale)
     return {
         "narrative": narrative(ctx, town),
         # each chart under a heading that names what it shows
@@ -912,7 +915,7 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         for i in items
     ]
     figure = ctx.figure(
-        charts.grouped_bars(chart_rows, title, t.agreement),
+        charts.grouped_bars(chart_rows, title, t.agreement, domain=(1, 5)),
         title,
         t("alt_survey", town=town["town_name"], items="; ".join(compared)),
         ctx.source_line(["survey"]),

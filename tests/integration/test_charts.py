@@ -227,3 +227,44 @@ def test_labels_are_wrapped_not_cut(data, pages):
     survey = next(c for c in read_charts(pages["nb"]["bodo.html"]) if "enighet" in c.title)
     assert "…" not in " ".join(survey.texts)
     assert "støtteordninger for gründere" in " ".join(survey.texts)
+
+
+@pytest.mark.parametrize("page", ["index.html", "region.html"])
+def test_every_vekstkraft_bar_has_its_figure_written_and_zero_is_said_not_to_be_missing(
+    data, pages, page
+):
+    fmt = Formatter("nb")
+    ranked = [r for r in data.rows("vekstkraft_index", year=YEAR) if r["rank"]]
+    assert min(r["index_0_100"] for r in ranked) == 0  # the lowest town scores 0 by construction
+    chart = next(c for c in read_charts(pages["nb"][page]) if c.title.startswith("Vekstkraft"))
+    for r in ranked:
+        assert r["town_name"] in chart.texts
+        assert fmt.number(r["index_0_100"]) in chart.texts, r
+    note = "0 = lavest av de ti byene, 100 = høyest; ikke manglende tall."
+    assert note in chart.caption and note in chart.label
+    assert "Indeks (0 = lavest av de ti byene, 100 = høyest)" in chart.texts
+    assert {"0", "100"} <= set(chart.texts)  # the axis covers 0–100 whatever the scores
+
+
+def test_survey_agreement_charts_share_one_1_to_5_axis_on_every_town_page(data, pages):
+    axes = {}
+    for town, page in town_pages(data, pages["nb"]):
+        survey = [c for c in read_charts(page) if "enighet" in c.title]
+        if survey:
+            ticks = [t for t in survey[0].texts if re.fullmatch(r"[\d,]+", t)]
+            axes[town["town_name"]] = ticks
+    assert len(axes) >= 2
+    assert all(ticks == ["1", "2", "3", "4", "5"] for ticks in axes.values()), axes
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_chart_has_labels_of_12_px_and_scrolls_in_a_named_box(pages, lang):
+    for name, page in pages[lang].items():
+        if not name.endswith(".html"):
+            continue
+        for part in re.findall(r'<figure class="chart.*?</figure>', page, flags=re.S):
+            sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', part)]
+            assert sizes and min(sizes) >= 12, (name, sizes)
+            box = re.search(r'<div class="chart-scroll" role="region" aria-label="([^"]+)"', part)
+            assert box and 'tabindex="0"' in part, name
+            assert "--chart-least:" in part, name

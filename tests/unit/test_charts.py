@@ -124,3 +124,69 @@ def test_the_svg_is_hidden_from_screen_readers_inside_its_named_figure(locale):
     svg = charts.to_svg(charts.lines(series([1.0, 2.0]), "T", "y", (2016, 2017)), locale)
     assert svg.startswith('<svg aria-hidden="true"')
     assert 'role="' not in svg and "aria-roledescription" not in svg
+
+
+def every_kind_of_chart() -> list:
+    long = "Offentlig administrasjon og forsvar, sosialforsikring under offentlig forvaltning"
+    return [
+        charts.population_line([{"year": 2020, "value": 1.0, "tip": "x"}], "T", (2020, 2026)),
+        charts.lines(series([1.0, 2.0]), "T", "per 1000", (2016, 2017)),
+        charts.grouped_bars([{"category": long, "group": "B", "value": 1, "tip": "x"}], "T", "%"),
+        charts.ranked_bars(
+            [{"name": "A", "value": 0, "apart": False, "tip": "x", "shown": "0"}], "T", "%"
+        ),
+        charts.quotient_bars([{"name": long, "value": 1, "flagged": False, "tip": "x"}], "T", "q"),
+    ]
+
+
+def test_labels_are_at_least_12_px_in_the_spec_and_the_drawing():
+    """Drawn about as wide as the text column with labels of 13 px, so that on a phone, where a
+    chart shrinks to no less than three quarters of its width, they stay readable."""
+    for chart in every_kind_of_chart():
+        svg = charts.to_svg(chart, "nb_NO")
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)]
+        assert sizes and min(sizes) >= 12, sizes
+        width = float(re.search(r'<svg[^>]*?\swidth="([\d.]+)"', svg).group(1))
+        assert 560 <= width <= 720, width
+        least = re.search(r'style="--chart-least: (\d+)px"', svg)
+        assert least and int(least.group(1)) == round(width * charts.SHRINK)
+    assert charts.FONT_SIZE >= 12
+
+
+def test_every_ranked_bar_has_its_value_written_even_zero():
+    rows = [
+        {
+            "name": name,
+            "value": value,
+            "apart": False,
+            "tip": f"{name}: {value}",
+            "shown": str(value),
+        }
+        for name, value in (("Bodø", 100), ("Mo i Rana", 4), ("Fauske", 0))
+    ]
+    chart = charts.ranked_bars(rows, "T", "Indeks (0 = lavest, 100 = høyest)", domain=(0, 100))
+    assert chart.to_dict()["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 100]
+    lines = texts(charts.to_svg(chart, "nb_NO"))
+    for name, shown in (("Bodø", "100"), ("Mo i Rana", "4"), ("Fauske", "0")):
+        assert name in lines and shown in lines
+    assert "Indeks (0 = lavest, 100 = høyest)" in lines
+
+
+def test_a_bar_without_a_written_value_gets_no_empty_label():
+    rows = [{"name": "Bodø", "value": 6.2, "apart": False, "tip": "Bodø: +6,2 %"}]
+    assert "" not in texts(charts.to_svg(charts.ranked_bars(rows, "T", "prosent"), "nb_NO"))
+
+
+@pytest.mark.parametrize("highest", [4.0, 3.5])
+def test_agreement_bars_keep_the_whole_1_to_5_scale_whatever_the_town(highest):
+    rows = [
+        {"category": "Q", "group": "Leknes", "value": highest, "tip": "x"},
+        {"category": "Q", "group": "Snitt", "value": 3.1, "tip": "y"},
+    ]
+    chart = charts.grouped_bars(rows, "T", "Enighet (1–5)", domain=(1, 5))
+    encoding = chart.to_dict()["encoding"]
+    assert encoding["x"]["scale"]["domain"] == [1, 5]
+    assert encoding["x"]["scale"]["zero"] is False and encoding["x"]["scale"]["nice"] is False
+    assert encoding["x2"] == {"datum": 1}  # bars start at 1, the scale's low end
+    lines = texts(charts.to_svg(chart, "nb_NO"))
+    assert {"1", "5"} <= set(lines) and "0" not in lines
