@@ -340,12 +340,14 @@ def vekstkraft_figure(ctx: Context) -> Figure:
             "value": r["index_0_100"],
             "apart": False,
             "tip": ctx.tip(f"{r['rank']}. {r['town_name']}", fmt.number(r["index_0_100"])),
+            "shown": fmt.number(r["index_0_100"]),
         }
         for r in ranking
     ]
     ranked = {r["town_name"] for r in ranking}
     left_out = [town["town_name"] for town in ctx.data.towns if town["town_name"] not in ranked]
     notes = [t("chart_note_no_rank", names=", ".join(left_out))] if left_out else []
+    notes.append(t.chart_note_vekstkraft_scale)
     summary = t(
         "alt_vekstkraft",
         year=ctx.year,
@@ -362,14 +364,12 @@ def vekstkraft_figure(ctx: Context) -> Figure:
         notes,
     )
 
-            "shown": fmt.number(r["index_0_100"]),
 
 def town_page(ctx: Context, town: dict) -> dict[str, Any]:
     code, t = town["town_id"], ctx.t
     strengths = _standouts(ctx, code, "strength")
     weaknesses = _standouts(ctx, code, "weakness")
     standouts = strengths + weaknesses
-    notes.append(t.chart_note_vekstkraft_scale)
     return {
         "narrative": narrative(ctx, town),
         # each chart under a heading that names what it shows
