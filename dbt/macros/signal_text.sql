@@ -22,7 +22,8 @@ end
 {#-
   A signal's sentence: the rule's wording (seed signal_rules, wording_nb or wording_en) with
   its placeholders filled from the row: {since} {start} {year} {years} {a} {b} {change}
-  {reference} {subject}.
+  {size} (the change without its sign) {reference} {subject}. A light first lit this year
+  drops ", hvert år siden {since}" / ", every year since {since}": it says nothing then.
 -#}
 {% macro signal_sentence(lang) -%}
 {%- set signed_change = "kind in ('run', 'change', 'change_vs_county', 'jobs_vs_population', 'survey_drop')" -%}
@@ -35,10 +36,13 @@ end
     ('{a}', number_text('value_a', 'value_decimals', lang)),
     ('{b}', number_text('value_b', 'value_decimals', lang)),
     ('{change}', number_text('change_value', 'change_decimals', lang, signed_change)),
+    ('{size}', number_text('abs(change_value)', 'change_decimals', lang)),
     ('{reference}', number_text('reference_value', 'change_decimals', lang, signed_reference)),
     ('{subject}', "coalesce(subject_" ~ lang ~ ", '')"),
 ] -%}
-{%- set ns = namespace(text='wording_' ~ lang) -%}
+{%- set wording = 'wording_' ~ lang -%}
+{%- set ns = namespace(text="case when since_year = year then replace(replace(" ~ wording
+    ~ ", ', hvert år siden {since}', ''), ', every year since {since}', '') else " ~ wording ~ " end") -%}
 {%- for placeholder, expression in fills -%}
 {%- set ns.text = "replace(" ~ ns.text ~ ", '" ~ placeholder ~ "', " ~ expression ~ ")" -%}
 {%- endfor -%}

@@ -228,6 +228,9 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         "rows": [
             {
                 "name": town["town_name"],
+                "municipality": town["municipality_name"]
+                if town["municipality_name"] != town["town_name"]
+                else None,
                 "href": f"{town['town_id']}.html",
                 "comparison": False,
                 "cells": [ctx.show_latest("town", town["town_id"], i) for i in overview],
@@ -270,8 +273,27 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         }
         for region in regions
     ]
+    no_change = [
+        region
+        for region in regions
+        if ctx.value("region", region, "population_change_10y_pct") is None
+        and ctx.value("region", region, "population") is not None
+    ]
+    regions_note = (
+        ctx.t(
+            "regions_note_not_comparable",
+            regions=", ".join(no_change[:-1]) + f" {ctx.t.and_word} {no_change[-1]}"
+            if len(no_change) > 1
+            else no_change[0],
+            start=year - 10,
+            year=year,
+        )
+        if no_change
+        else ""
+    )
     return {
         "side_by_side": side_by_side,
+        "regions_note": regions_note,
         "centralisation": centralisation_figure(ctx),
         "centralisation_now": {
             "ten": ctx.show("county_share_in_ten_towns", now.get("share_in_ten_towns_pct")),
@@ -456,7 +478,12 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
     if population is not None:
         sentences.append(
             ctx.sentence(
-                t("narrative_population", town=name, population=fmt.number(population), year=year),
+                t(
+                    "narrative_population",
+                    place=municipality_label(ctx, town),
+                    population=fmt.number(population),
+                    year=year,
+                ),
                 ctx.origin("town", code, "population"),
             )
         )
@@ -542,6 +569,14 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
     return sentences
 
 
+def municipality_label(ctx: Context, town: dict) -> str:
+    """The town with its municipality, for the figures that are the municipality's."""
+    town_name, municipality = town["town_name"], town["municipality_name"]
+    if town_name == municipality:
+        return ctx.t("municipality_only", municipality=municipality)
+    return ctx.t("town_in_municipality", town=town_name, municipality=municipality)
+
+
 def _more_or_fewer(t: Any, fmt: Formatter, change: float) -> str:
     pct = fmt.percent(abs(change), signed=False)
     if round(change, 1) == 0:
@@ -614,14 +649,16 @@ def population_figure(ctx: Context, town: dict) -> Figure:
         for y, v in points
         if y >= first
     ]
-    title = t("chart_population_town", town=name, first=first, last=ctx.year)
+    title = t(
+        "chart_population_town", town=municipality_label(ctx, town), first=first, last=ctx.year
+    )
     summary = ""
     if ends:
         (y0, v0), (y1, v1) = ends
         way = "rose" if v1 > v0 else "fell" if v1 < v0 else "same"
         summary = t(
             f"alt_population_{way}",
-            town=name,
+            town=municipality_label(ctx, town),
             first=fmt.number(v0),
             first_year=y0,
             last=fmt.number(v1),
@@ -840,9 +877,13 @@ def _standouts(ctx: Context, code: str, kind: str) -> list[dict]:
     return [
         {
             "name": ctx.name(r["indicator_id"]),
-            "value": ctx.show(r["indicator_id"], r["value"])
+            "value": ctx.show(r["indicator_id"], r["value"], ctx.is_change(r["indicator_id"]))
             + (f" ({r['value_year']})" if r["value_year"] != ctx.year else ""),
-            "median": ctx.show(r["indicator_id"], r["median_of_towns"]),
+            # the median is of the ten towns' figures for the same year as the town's
+            "median": ctx.show(
+                r["indicator_id"], r["median_of_towns"], ctx.is_change(r["indicator_id"])
+            )
+            + (f" ({r['value_year']})" if r["value_year"] != ctx.year else ""),
             "indicator_id": r["indicator_id"],
             "marks": marks_for([r["origin"]]),
         }
@@ -901,7 +942,10 @@ def survey_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         for r in rows
         if r["town_id"] == code and r["measure"] == "share_yes"
     ]
-    respondents = max((i["n"] for i in items), default=0)
+    # the most answers any question got in the town and wave: the same counts as in the tables
+    respondents = max(
+        (r["n"] for r in rows if r["town_id"] == code and r["n"] is not None), default=0
+    )
     title = t("chart_survey", wave=wave)
     # the ten-town average is in the chart and the table: every town's answers count
     origins = [r["origin"] for r in rows]

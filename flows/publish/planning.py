@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from flows.publish import charts
-from flows.publish.context import Context, Figure, Sentence, marks_for
+from flows.publish.context import Context, Figure, Sentence, marks_for, municipality_label
 
 # The indicators the town page sets against its peers' (all from 07459, which covers every
 # municipality): the headline ones first.
@@ -136,13 +136,14 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         row = compared.get(indicator)
         if not row:
             continue
+        signed = ctx.is_change(indicator)
         comparison.append(
             {
                 "name": ctx.name(indicator),
-                "town": ctx.show(indicator, row["town_value"]),
-                "median": ctx.show(indicator, row["peers_median"]),
-                "range": f"{ctx.show(indicator, row['peers_min'])} – "
-                f"{ctx.show(indicator, row['peers_max'])}",
+                "town": ctx.show(indicator, row["town_value"], signed),
+                "median": ctx.show(indicator, row["peers_median"], signed),
+                "range": f"{ctx.show(indicator, row['peers_min'], signed)} – "
+                f"{ctx.show(indicator, row['peers_max'], signed)}",
                 "position": t[f"position_{row['position']}"] if row["position"] else "",
                 "marks": marks_for([row["origin"]]),
             }
@@ -166,6 +167,7 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         else None,
         "rows": rows,
         "comparison": comparison,
+        "town_label": municipality_label(ctx, town),
         "marks": marks_for(origins),
         "source": ctx.source_line(["07459"]),
     }
@@ -245,6 +247,17 @@ def gap_sentence(ctx: Context, town: dict) -> Sentence | None:
         text = t("gaps_sentence", industries=_joined(t, names), **values)
     else:
         text = t("gaps_none", **values)
+        quotients = [r for r in rows if r["quotient_norway"] is not None]
+        if quotients:
+            # the town's least common industry, and why it does not count as a gap
+            lowest = min(quotients, key=lambda r: r["quotient_norway"])
+            below = lowest["quotient_norway"] < first["gap_below_quotient"]
+            text += " " + t(
+                "gaps_lowest_common" if below else "gaps_lowest_above",
+                industry=lowest[f"industry_{ctx.lang}"].lower(),
+                quotient=fmt.number(lowest["quotient_norway"], 2),
+                **values,
+            )
     return ctx.sentence(text, *(r["origin"] for r in rows))
 
 

@@ -3,8 +3,10 @@ reader, then the checks by theme, each theme's checks summed up in a line, detai
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from babel.dates import format_time, get_timezone
 
 from flows.gate import THEMES, CheckResult, GateResult
 from flows.publish.formatting import Formatter
@@ -87,11 +89,16 @@ def quality_view(gate: GateResult, fmt: Formatter, t: Any, lang: str) -> dict[st
             }
         )
     checked_at = datetime.fromisoformat(gate.checked_at) if gate.checked_at else None
+    if checked_at is not None:
+        # the check's time in Norway (Europe/Oslo, summer time included), not UTC
+        if checked_at.tzinfo is None:
+            checked_at = checked_at.replace(tzinfo=UTC)
+        checked_at = checked_at.astimezone(get_timezone("Europe/Oslo"))
     return {
         "checked_at": t(
             "quality_checked_on",
             date=fmt.day(checked_at.date()),
-            time=checked_at.strftime("%H.%M" if lang == "nb" else "%H:%M"),
+            time=format_time(checked_at, "HH.mm" if lang == "nb" else "HH:mm", locale=fmt.locale),
         )
         if checked_at
         else "",

@@ -87,16 +87,23 @@ def test_each_town_page_shows_its_own_figures_from_the_marts(built_home, publica
     con = duckdb.connect(str(built_home / "warehouse" / "bymonitor.duckdb"), read_only=True)
     try:
         rows = con.execute(
-            "select t.town_id, t.town_name, f.value from marts.fct_indicator_values f "
+            "select t.town_id, t.town_name, t.municipality_name, f.value "
+            "from marts.fct_indicator_values f "
             "join marts.dim_town t on f.geo_code = t.town_id where f.geo_level = 'town' "
             "and f.year = 2026 and f.indicator_id = 'population'"
         ).fetchall()
     finally:
         con.close()
-    for town_id, name, population in rows:
+    for town_id, name, municipality, population in rows:
         text = " ".join(parse(publication / f"{town_id}.html").text)
         figure = f"{int(population):,}".replace(",", NBSP)
-        assert f"Folketallet i {name} var {figure} 1. januar 2026." in text, town_id
+        # the figure is the municipality's, and the sentence says so
+        place = (
+            f"{municipality} kommune"
+            if municipality == name
+            else f"{name} ({municipality} kommune)"
+        )
+        assert f"Folketallet i {place} var {figure} 1. januar 2026." in text, town_id
         assert (
             f'<h1 id="town-{town_id}">{name}</h1>' in (publication / f"{town_id}.html").read_text()
         )
@@ -165,7 +172,7 @@ def test_english_uses_english_words_and_number_formats(built_home, tmp_path):
     publication = pipeline.publish_year(Settings(home=home), 2026, lang="en").directory
     page = (publication / "bodo.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
-    assert "Bodø had 53,638 inhabitants on 1 January 2026." in page  # SSB
+    assert "Bodø municipality had 53,638 inhabitants on 1 January 2026." in page  # SSB
 
 
 # ---- what a planner asks next: peers, early warnings, gaps (issue 18)
