@@ -101,7 +101,9 @@ def survey_change_section(ctx: Context, town: dict) -> dict[str, Any] | None:
                 before=ctx.fmt.number(r["n_from"]),
                 after=ctx.fmt.number(r["n_to"]),
             ),
-            "key": {
+            "key": None  # a suppressed value is no figure to check against the mart
+            if r["is_suppressed"]
+            else {
                 "town_id": r["town_id"],
                 "item_id": r["item_id"],
                 "measure": r["measure"],

@@ -20,6 +20,7 @@ from flows.ingest.codebook import interview_scales
 from flows.publish.formatting import Formatter
 from flows.publish.marts import read_report_data
 from flows.publish.render import build_pages
+from flows.publish.verify import _Lookup, check_page
 from flows.settings import REPO_ROOT, Settings
 
 YEAR = 2026
@@ -335,6 +336,10 @@ def test_a_town_without_measures_and_a_suppressed_item_are_shown_as_such(home):
         tip = f"«{item['item_label_nb']}»: {FMT.percent(value, signed=False)}"
         assert tip not in bodo  # not drawn in the chart either
     assert "1 spørsmål er ikke tegnet" in text(bodo)
+    # the publication's check of every marked figure against the marts passes on these pages
+    lookup = _Lookup(marts)
+    assert check_page("bodo.html", pages["bodo.html"], lookup, "nb") == []
+    assert check_page("fauske.html", pages["fauske.html"], lookup, "nb") == []
 
 
 def test_no_page_holds_a_respondent_informant_or_interview_key(home, publication):
