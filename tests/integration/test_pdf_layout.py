@@ -21,13 +21,20 @@ from flows.publish.render import Messages, load_messages
 from flows.settings import Settings
 
 MM = 72 / 25.4
-#: print.css: A4 with margins 18 mm (top), 16 mm (sides), 20 mm (bottom).
-PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
+#: print.css: A4 with margins 18 mm (top), 16 mm (sides), 20 mm (bottom); the regional
+#: chapter's pages are A4 landscape.
+A4 = (595, 842)
 SIDE, TOP, BOTTOM = 16 * MM, 18 * MM, 20 * MM
 #: A page whose content ends within the top fifth of the text area (about 52 mm: a heading and
-#: four table rows, or a caption alone) is nearly empty. The shortest page a chapter ends with on
-#: purpose (a heading and an eleven-row table, about a third of the page) stays well above it.
+#: four table rows, or a caption alone) is nearly empty, even as a chapter's last page.
 NEARLY_EMPTY = 0.2
+#: A page inside a chapter (one more page of the same chapter follows) is filled to at least
+#: 45 % of the text area (about 117 mm). What ends a page there early is a block kept whole that
+#: did not fit below it, so a page under that holds one small block alone: a ten-row list of
+#: similar municipalities cut off from its heading (about 28 %), the components-of-change chart
+#: alone (about 40 %), a section's heading and introduction whose chart went on. A chapter's
+#: last page may be shorter (a heading and an eleven-row table fill about 40 %).
+HALF_EMPTY = 0.45
 ESCAPE = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 TOWNS = ("Bodø", "Narvik", "Mo i Rana", "Mosjøen", "Sandnessjøen", "Brønnøysund", "Fauske",
          "Svolvær", "Leknes", "Sortland")  # fmt: skip
@@ -65,19 +72,21 @@ def squeeze(text: str) -> str:
 def look_at(path: Path) -> list[PageLook]:
     """Each page's characters outside the printed area (side margins, page edges) and the share
     of the text area its content (text, lines, shapes, images; not the footer) reaches down to."""
-    body_bottom = PAGE_HEIGHT - BOTTOM
     looks = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, start=1):
-            assert (round(page.width), round(page.height)) == (595, 842), number  # A4
+            size = (round(page.width), round(page.height))
+            assert size in (A4, A4[::-1]), number  # A4, upright or landscape
+            page_width, page_height = page.width, page.height
+            body_bottom = page_height - BOTTOM
             chars = page.chars
             outside = [
                 c["text"]
                 for c in chars
                 if c["x0"] < SIDE - 1
-                or c["x1"] > PAGE_WIDTH - SIDE + 1
+                or c["x1"] > page_width - SIDE + 1
                 or c["top"] < 0
-                or c["bottom"] > PAGE_HEIGHT
+                or c["bottom"] > page_height
             ]
             drawn = [*chars, *page.rects, *page.lines, *page.curves, *page.images]
             lowest = max((o["bottom"] for o in drawn if o["bottom"] < body_bottom), default=TOP)
@@ -116,6 +125,24 @@ def test_no_html_escape_is_printed(printed):
 def test_no_page_is_nearly_empty(printed):
     empty = {p.number: p.text[:60] for p in printed.pages if p.filled < NEARLY_EMPTY}
     assert not empty, f"nearly empty pages (page: its text): {empty}"
+
+
+def test_no_page_inside_a_chapter_is_left_half_empty(printed):
+    """Only a chapter's last page (before the next chapter's first, or the document's end) may
+    end in its upper half; the cover and the contents are pages of their own."""
+    reader = printed.reader
+    starts = {
+        reader.get_destination_page_number(entry) + 1
+        for entry in reader.outline
+        if not isinstance(entry, list)
+    }
+    inside = [
+        p
+        for p in printed.pages
+        if p.number > 1 and p.number + 1 not in starts and p.number < len(printed.pages)
+    ]
+    half = {p.number: (round(p.filled, 2), p.text[:60]) for p in inside if p.filled < HALF_EMPTY}
+    assert not half, f"pages inside a chapter left half empty (page: filled, text): {half}"
 
 
 def test_the_pdf_is_tagged_with_language_and_title(printed):
