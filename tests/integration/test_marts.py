@@ -132,19 +132,26 @@ def test_survey_means_match_the_raw_answers_and_n_counts_real_answers(warehouse)
 
 
 def test_every_headline_indicator_has_a_value_or_a_reason_for_every_town_and_year(warehouse):
+    """From a series' first year with a figure to the last year, every town has a row, and a
+    row without a value says why."""
     _, con = warehouse
     headline = [r[0] for r in con.execute(
         "select indicator_id from marts.dim_indicator where is_headline").fetchall()]  # fmt: skip
     assert "population" in headline and "vekstkraft_index" in headline
-    years = one(con, "select count(distinct time_code) from raw.statbank_cells "
-                     "where table_id = '07459'")[0]  # fmt: skip
-    counts = one(
-        con,
-        "select count(*), count(*) filter (where value is null and status is null) "
+    series = con.execute(
+        "select indicator_id, count(*), count(distinct geo_code), min(year), max(year), "
+        "count(*) filter (where value is null and status is null) "
         "from marts.fct_indicator_values where geo_level = 'town' and indicator_id in "
-        "(select indicator_id from marts.dim_indicator where is_headline)",
-    )
-    assert counts == (10 * len(headline) * years, 0)
+        "(select indicator_id from marts.dim_indicator where is_headline) group by 1"
+    ).fetchall()
+    assert {s[0] for s in series} == set(headline)
+    for indicator, rows, towns, first, last, unexplained in series:
+        assert (towns, rows, unexplained) == (10, 10 * (last - first + 1), 0), indicator
+    first_population = one(
+        con,
+        "select min(cast(time_code as integer)) from raw.statbank_cells where table_id = '07459'",
+    )[0]
+    assert [s[3:5] for s in series if s[0] == "population"] == [(first_population, 2026)]
 
 
 def test_every_registered_indicator_has_values_and_every_value_is_registered(warehouse):
@@ -228,6 +235,7 @@ def test_every_value_says_whose_it_is_and_derived_values_take_the_weakest_origin
     assert ("statbank", "07459", "official", True) in loads
     assert {(source, origin) for source, _, origin, _ in loads if source != "statbank"} == {
         ("interviews", "sample"),
+        ("measures", "sample"),
         ("survey", "sample"),
     }
 
