@@ -109,8 +109,16 @@ def test_the_population_chart_says_its_first_and_last_year_and_figure(
         known = [r for r in known if r["year"] <= YEAR]
         first, last = known[0], known[-1]
         assert last["year"] == YEAR
+        # the figures are the municipality's: "Bodø kommune", "Leknes (Vestvågøy kommune)"
+        word = {"nb": "kommune", "en": "municipality"}[lang]
+        municipality = f"{town['municipality_name']} {word}"
+        label = (
+            municipality
+            if town["municipality_name"] == town["town_name"]
+            else f"{town['town_name']} ({municipality})"
+        )
         sentence = (rose if last["population"] > first["population"] else fell).format(
-            town=town["town_name"],
+            town=label,
             first=fmt.number(first["population"]),
             y0=first["year"],
             last=fmt.number(last["population"]),
@@ -193,7 +201,7 @@ def test_narvik_charts_show_the_series_break_as_a_note(data, pages):
     found = read_charts(pages["nb"]["narvik.html"])
     note = "Brudd i serien: Narvik fikk nye grenser i 2020"
     population, index, components = found[0], found[1], found[3]
-    assert population.title == "Folketall 1. januar, Narvik 2020–2026"
+    assert population.title == "Folketall 1. januar, Narvik kommune 2020–2026"
     for chart in (population, index, components):
         assert note in chart.caption and note in chart.label, chart.title
     assert index.title == "Folketall, indeks (2020 = 100)"
