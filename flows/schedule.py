@@ -48,6 +48,7 @@ def deployment():
         description=DESCRIPTION,
         parameters=PARAMETERS,
         tags=TAGS,
+        _sync=True,  # a description even when an event loop runs in this thread
     )
 
 

@@ -237,6 +237,7 @@ def test_the_pdf_says_eksempeldata_wherever_sample_values_are(sample_home):
         marked_sentences |= {
             squash(s["text"]).split(MARK)[0].strip() for s in page.sentences if s["tags"]
         }
+    marked_sentences.discard("")  # a tag line of its own (above a table) is no sentence
     pages = pdf_pages(folder / "report.pdf")
     assert MARK in squash(pages[0])  # the cover
     checked = 0
@@ -244,9 +245,11 @@ def test_the_pdf_says_eksempeldata_wherever_sample_values_are(sample_home):
         text = squash(text)
         assert FOOTER in text, number  # every page after the cover
         text = text.replace(FOOTER, "")
-        shown = [c for c in marked_captions if c in text] + [
-            s for s in marked_sentences if s in text
-        ]
+        captions = [c for c in marked_captions if c in text]
+        # one town's caption can be the end of another's (Narvik's adds a break note): count the
+        # longest only
+        captions = [c for c in captions if not any(c != o and c in o for o in captions)]
+        shown = captions + [s for s in marked_sentences if s in text]
         for caption in marked_captions:
             text = text.replace(caption, "")
         # a tag for every chart and a marker for every sentence built on sample values
