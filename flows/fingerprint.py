@@ -54,7 +54,8 @@ def publish_fingerprint(
         Path(__file__).parent / "publish",
     )
     stale_key = json.dumps(stale or {}, sort_keys=True)
-    return hashlib.sha256(f"{gate}:{code}:{lang}:{stale_key}".encode()).hexdigest()
+    pdf = "pdf" if settings.pdf else "no-pdf"
+    return hashlib.sha256(f"{gate}:{code}:{lang}:{stale_key}:{pdf}".encode()).hexdigest()
 
 
 def recorded(settings: Settings, stage: str) -> str | None:

@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import fingerprint, pipeline, runtime
 from flows.errors import BymonitorError
+from flows.holdpoints import hold_point
 from flows.ingest.landing import LoadResult
 from flows.ingest.statbank_live import LiveFetch
 from flows.lock import writer_lock
@@ -217,8 +218,10 @@ def _ingest_and_build(run: RunRecord, work: Settings, live: bool, allow_stale: b
         if ingested.stale:
             tables = ", ".join(f"{t} ({d or 'missing'})" for t, d in ingested.stale.items())
             stage.summary += f"; not fetched from StatBank: {tables}"
+        hold_point(work, "ingest")
     with run.stage("build") as stage:
         stage.summary, stage.rows = build_task(work)
+        hold_point(work, "build")
     return ingested
 
 
@@ -234,6 +237,7 @@ def _check_and_publish(
     with run.stage(f"check{label}") as stage:
         stage.summary, stage.rows = check_task(work, year, force)
         run.gate = stage.summary
+        hold_point(work, "check")
     with run.stage(f"publish{label}") as stage:
         report, stage.rows = publish_task(work, year, force, stale)
         stage.summary = report

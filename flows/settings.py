@@ -43,6 +43,18 @@ class Settings(BaseSettings):
         description="Length of the report period: the report year and this many years before.",
     )
     lang: str = Field(default="nb", pattern="^(nb|en)$", description="Report language.")
+    pdf: bool = Field(
+        default=True,
+        description="Publish the printable report.pdf beside the web pages. Laying out the PDF "
+        "is the slowest part of publishing (about half a minute); `BYMONITOR_PDF=false` leaves "
+        "it out of quick runs on a laptop. The scheduled refresh keeps the default.",
+    )
+    hold_at: str | None = Field(
+        default=None,
+        pattern="^(ingest|build|check|publish)$",
+        description="Fault injection for the fault tests: a run stops at this named point "
+        "(ingest, build, check, publish), says so on stderr and waits to be killed.",
+    )
     statbank_url: str = Field(
         default="https://data.ssb.no/api/pxwebapi/v2",
         description="Base URL of StatBank's PxWebApi 2 (for `ingest statbank --live`).",

@@ -19,10 +19,13 @@ BYMONITOR = Path(sys.executable).parent / "bymonitor"
 def run_cli(
     home: Path, *args: str, timeout: int = 600, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed `bymonitor` command in its own process, as a user would."""
+    """Run the installed `bymonitor` command in its own process, as a user would. The PDF is
+    left out (`BYMONITOR_PDF=false`: laying it out is half a refresh's time) unless `env` asks
+    for it; the tests of the PDF publish it."""
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))
     }
+    environment["BYMONITOR_PDF"] = "false"
     environment.update(env or {})
     environment["BYMONITOR_HOME"] = str(home)
     return subprocess.run(

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from flows import __version__
 from flows.errors import BymonitorError
 from flows.gate import GateResult
+from flows.holdpoints import hold_point
 from flows.ingest.codebook import interview_scales
 from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import planning, programme, waves
@@ -85,7 +86,7 @@ def _environment(settings: Settings, fmt: Formatter, t: Messages) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=fmt, t=t)
+    env.globals.update(fmt=fmt, t=t, has_pdf=settings.pdf)
     return env
 
 
@@ -267,6 +268,7 @@ def publish(
         raise PublishError(f"the quality gate failed for {year}: nothing was published")
     lang = lang or settings.lang
     pages = build_pages(data, gate, year, settings, lang, stale)
+    hold_point(settings, "publish")
     settings.published_dir.mkdir(parents=True, exist_ok=True)
     recover_interrupted(settings.published_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{year}-", dir=settings.published_dir))
@@ -274,7 +276,8 @@ def publish(
     try:
         quality_page, print_page = pages.pop("quality"), pages.pop("print")
         shutil.copytree(settings.static_dir, staging / "static")
-        pdf = start_pdf(print_page, staging, staging / "report.pdf")  # in parallel with the rest
+        if settings.pdf:  # laid out in parallel with the rest
+            pdf = start_pdf(print_page, staging, staging / "report.pdf")
         for name, html in pages.items():
             (staging / name).write_text(html, encoding="utf-8")
         write_csvs(data, staging / "data")
@@ -292,7 +295,8 @@ def publish(
                 + " ".join(differences[:5])
                 + " Nothing was published; the previous publication is unchanged."
             )
-        pdf.wait()
+        if pdf is not None:
+            pdf.wait()
         files = sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file())
         manifest = {
             "report_year": year,

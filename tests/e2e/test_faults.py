@@ -19,11 +19,10 @@ import duckdb
 import pytest
 from helpers import BYMONITOR, SAMPLE_DIR, cell_positions, run_cli, tree_bytes, warehouse_state
 
+from flows.holdpoints import POINTS
+
 pytestmark = pytest.mark.e2e
 
-# When to kill: once the run's lock file names the stage, and this many seconds later (so that
-# dbt, Great Expectations or the renderer is at work). Ingest is killed right after a file loaded.
-KILL_POINTS = {"ingest": None, "build": 6.0, "check": 0.3, "publish": 4.0}
 BODO_2026 = 53638  # SSB, 1 January 2026
 
 
@@ -48,57 +47,55 @@ def changed_inputs(tmp_path_factory) -> Path:
     return changed
 
 
-def _env(home: Path, inputs: Path, server) -> dict[str, str]:
-    """The run's environment; with no server, Prefect starts its temporary one."""
+def _env(home: Path, inputs: Path, server, **more: str) -> dict[str, str]:
+    """The run's environment (no PDF); with no server, Prefect starts its temporary one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
     env.update(server.env() if server else {})
     env.update({"BYMONITOR_HOME": str(home), "BYMONITOR_SAMPLE_DIR": str(inputs),
-                "BYMONITOR_PSEUDONYM_KEY": "k"})  # fmt: skip
+                "BYMONITOR_PSEUDONYM_KEY": "k", "BYMONITOR_PDF": "false", **more})  # fmt: skip
     return env
 
 
-def _kill_at(victim: subprocess.Popen, home: Path, stage: str, delay: float | None) -> None:
-    lock = home / "warehouse" / ".writer.lock"
-    deadline = time.monotonic() + 300
-    if delay is None:  # ingest: as soon as the revised file is loaded into the working copy
-        for line in victim.stdout:
-            if "07459.json: loaded" in line or time.monotonic() > deadline:
-                break
-    else:
-        while time.monotonic() < deadline and victim.poll() is None:
-            try:
-                if json.loads(lock.read_text(encoding="utf-8") or "{}").get("stage") == stage:
-                    break
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.02)
-        time.sleep(delay)
-    assert victim.poll() is None, f"the run ended before it could be killed during {stage}"
-    os.killpg(victim.pid, signal.SIGKILL)  # the flow, dbt and the renderer with it
+def _kill_when_held(home: Path, inputs: Path, server, point: str) -> str:
+    """Run `bymonitor run` until it holds at a named point (`flows.holdpoints`), then SIGKILL
+    its whole process group (the flow, dbt, the renderer). Returns what it printed."""
+    victim = subprocess.Popen(
+        [str(BYMONITOR), "run"], env=_env(home, inputs, server, BYMONITOR_HOLD_AT=point),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    printed = []
+    for line in victim.stdout:
+        printed.append(line)
+        if line.startswith(f"held at {point}:"):
+            break
+    assert victim.poll() is None, f"the run ended before it reached {point}: {''.join(printed)}"
+    os.killpg(victim.pid, signal.SIGKILL)
     victim.wait()
+    lock = home / "warehouse" / ".writer.lock"
     killed_in = json.loads(lock.read_text(encoding="utf-8") or "{}").get("stage")
-    assert killed_in == stage, f"killed during {killed_in}, not {stage}: adjust KILL_POINTS"
+    assert killed_in == point, f"killed during {killed_in}, not {point}"
+    return "".join(printed)
 
 
-@pytest.mark.parametrize("stage", list(KILL_POINTS))
-def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
-    stage, published, changed_inputs, prefect_server, tmp_path
+def test_a_run_killed_at_each_stage_changes_nothing_and_the_next_run_recovers(
+    published, changed_inputs, prefect_server, tmp_path
 ):
+    """Four runs, each killed (SIGKILL) at a later stage than the one before; each leaves the
+    warehouse and the publication as they were, and each next run takes over the lock that the
+    killed one left. The fifth run completes, without duplicates."""
     home = tmp_path / "home"
     shutil.copytree(published, home)
     warehouse = home / "warehouse" / "bymonitor.duckdb"
     publications = home / "reports" / "published"
     state_before, files_before = warehouse_state(warehouse), tree_bytes(publications)
 
-    victim = subprocess.Popen(
-        [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )  # fmt: skip
-    _kill_at(victim, home, stage, KILL_POINTS[stage])
-
-    assert warehouse_state(warehouse) == state_before
-    assert tree_bytes(publications) == files_before  # no half-published year, nothing retired
-    assert [p.name for p in publications.iterdir()] == ["2026"]
+    for number, point in enumerate(POINTS):
+        printed = _kill_when_held(home, changed_inputs, prefect_server, point)
+        if number:
+            assert "took over the lock left by a run that stopped" in printed, printed
+        assert warehouse_state(warehouse) == state_before, f"killed at {point}"
+        assert tree_bytes(publications) == files_before, f"killed at {point}"
+        assert [p.name for p in publications.iterdir()] == ["2026"], f"killed at {point}"
 
     again = subprocess.run(
         [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
@@ -123,7 +120,7 @@ def test_a_run_killed_during_a_stage_changes_nothing_and_the_next_run_recovers(
     assert loads == (18, 18)  # 17 sample files and the revised 07459, each once
     assert manifest_rows == cells  # the load manifest accounts for every cell
     assert bodo == BODO_2026 + 20
-    assert [r[0] for r in runs] == ["ok", "interrupted", "ok"]
+    assert [r[0] for r in runs] == ["ok", *["interrupted"] * len(POINTS), "ok"]
     report = publications / "2026"
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     assert tree_bytes(report).keys() == {*manifest["files"], "manifest.json"}

@@ -68,7 +68,7 @@ def test_a_run_against_the_server_is_a_completed_flow_run_with_its_tasks(
     prefect_server, served_run
 ):
     home, _ = served_run
-    assert (home / "reports" / "published" / "2026" / "report.pdf").is_file()
+    assert (home / "reports" / "published" / "2026" / "index.html").is_file()
     runs = prefect_server.post(
         "/flow_runs/filter",
         {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 50},

@@ -76,7 +76,8 @@ def home(tmp_path_factory, outputs) -> Path:
             path.write_bytes(dated)
         loader = pipeline.ingest_survey if case.source == "survey" else pipeline.ingest_interviews
         loader(settings, [path], wave)
-    completed = run_cli(home, "run", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
+    # with the PDF: identities must not reach it either
+    completed = run_cli(home, "run", env={"BYMONITOR_PSEUDONYM_KEY": KEY, "BYMONITOR_PDF": "true"})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     outputs["run"] = completed.stdout + completed.stderr
     status = run_cli(home, "status", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
