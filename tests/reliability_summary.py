@@ -5,10 +5,12 @@ tests/unit/test_reliability_doc.py fails when it is out of date."""
 from __future__ import annotations
 
 import ast
+import importlib
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(1, str(Path(__file__).parent.parent))
 
 from bad_inputs import load_manifest
 
@@ -41,8 +43,30 @@ def _tests(module: str) -> list[tuple[str, str]]:
                     "parametrize"
                 ):
                     parameters = _values(tree, decorator.args[1])
+            parameters = parameters or _looped_over(tree, node)
             found.append((sentence[0].upper() + sentence[1:], parameters))
     return found
+
+
+def _looped_over(tree: ast.Module, function: ast.FunctionDef) -> str:
+    """The cases of a test that goes through them one after another: the keys of the dict
+    imported from the platform (e.g. `flows.holdpoints.POINTS`) that its loop runs over."""
+    imported = {
+        alias.asname or alias.name: (statement.module, alias.name)
+        for statement in tree.body
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith("flows")
+        for alias in statement.names
+    }
+    for loop in ast.walk(function):
+        if not isinstance(loop, ast.For):
+            continue
+        target = loop.iter
+        if isinstance(target, ast.Call) and target.args:  # enumerate(POINTS)
+            target = target.args[0]
+        if isinstance(target, ast.Name) and target.id in imported:
+            module, name = imported[target.id]
+            return ", ".join(getattr(importlib.import_module(module), name))
+    return ""
 
 
 def _values(tree: ast.Module, node: ast.expr) -> str:
