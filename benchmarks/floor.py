@@ -176,7 +176,7 @@ def run(home: Path, work: Path, manifest_path: Path) -> dict[str, float]:
             "select count(*) from marts.dim_indicator where is_headline"
         ).fetchone()[0]
         year = reader.execute(
-            "select max(year) from marts.town_population where value_status = 'ok'"
+            "select max(year) from marts.town_population where population is not null"
         ).fetchone()[0]
         parameters = gate_parameters(settings, year, towns, headlines)
         batches = _batches(reader, suites, parameters)

@@ -253,7 +253,7 @@ def latest_year(settings: Settings) -> int:
     with connect(settings.warehouse_path, read_only=True) as con:
         try:
             row = con.execute(
-                "select max(year) from marts.town_population where value_status = 'ok'"
+                "select max(year) from marts.town_population where population is not null"
             ).fetchone()
         except Exception as exc:  # duckdb.CatalogException before the first build
             raise BymonitorError("the marts are not built yet (run `bymonitor build`)") from exc

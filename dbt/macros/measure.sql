@@ -10,11 +10,7 @@ select
     year,
     '{{ name }}' as measure,
     case when count(value) = count(*) then sum(value) end as value,
-    case
-        when bool_or(value_status = 'series_break') then 'series_break'
-        when bool_or(ssb_status like '%:%') then 'suppressed'
-        when count(value) < count(*) then 'missing_at_source'
-    end as status,
+    case when count(value) < count(*) then {{ worst_value_status_agg('status') }} end as status,
     {{ weakest_origin_agg('origin') }} as origin
 from cells
 where table_id = '{{ table_id }}'

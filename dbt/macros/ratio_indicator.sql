@@ -17,8 +17,8 @@ select
     case when ({{ denominator }}) <> 0 then ({{ numerator }}) / ({{ denominator }}) * {{ scale }} end as value,
     ({{ numerator }})::double as numerator,
     ({{ denominator }})::double as denominator,
-    coalesce({{ num_status or 'null' }}, {{ den_status or 'null' }},
-        case when ({{ numerator }}) is null or ({{ denominator }}) is null then 'missing_at_source' end
+    coalesce({{ worst_value_status([num_status or 'null', den_status or 'null']) }},
+        case when ({{ numerator }}) is null or ({{ denominator }}) is null then 'missing' end
     ) as status,
     {{ weakest_origin(origins) }} as origin
 from wide
@@ -33,7 +33,7 @@ select
     {{ measure }}::double as value,
     {{ measure }}::double as numerator,
     null::double as denominator,
-    coalesce({{ measure }}_status, case when {{ measure }} is null then 'missing_at_source' end) as status,
+    coalesce({{ measure }}_status, case when {{ measure }} is null then 'missing' end) as status,
     {{ measure }}_origin as origin
 from wide
 {% endmacro %}

@@ -326,7 +326,7 @@ def centralisation_figure(ctx: Context) -> Figure:
     broken = {  # the first comparable year of a town whose borders changed
         _first_comparable_year(ctx, town["town_id"]): town["town_name"]
         for town in ctx.data.towns
-        if any(r["value_status"] == "series_break" for r in ctx.data.town_series(town["town_id"]))
+        if any(r["status"] == "series_break" for r in ctx.data.town_series(town["town_id"]))
     }
     notes = [
         t("chart_note_starts_later", series=label, year=start, town=broken[start])
@@ -585,7 +585,7 @@ def _more_or_fewer(t: Any, fmt: Formatter, change: float) -> str:
 
 
 def _first_comparable_year(ctx: Context, code: str) -> int | None:
-    years = [r["year"] for r in ctx.data.town_series(code) if r["value_status"] == "ok"]
+    years = [r["year"] for r in ctx.data.town_series(code) if r["population"] is not None]
     return min(years) if years else None
 
 
@@ -602,7 +602,7 @@ def _break_note(ctx: Context, town: dict) -> list[str]:
     """The note under a town's chart where its series breaks (new borders): the years before
     the first comparable one are not drawn."""
     series = ctx.data.town_series(town["town_id"])
-    if not any(r["value_status"] == "series_break" for r in series):
+    if not any(r["status"] == "series_break" for r in series):
         return []
     first = _first_comparable_year(ctx, town["town_id"])
     return [ctx.t("chart_note_break", town=town["town_name"], year=first)] if first else []

@@ -45,6 +45,9 @@ from flows.publish.quality import quality_view
 from flows.publish.verify import verify_publication
 from flows.settings import Settings
 
+# the statuses of a missing figure that SSB marks with a symbol (dbt/seeds/value_statuses.csv)
+SSB_SYMBOL_STATUSES = {"suppressed", "not_available", "not_applicable"}
+
 
 class PublishError(BymonitorError):
     """The report could not be published; the previous publication is unchanged."""
@@ -126,7 +129,7 @@ def build_pages(
                 "now": now,
                 "share_of_nordland": share,
                 "period_rows": [r for r in series if r["year"] in period],
-                "has_break": any(r["value_status"] == "series_break" for r in series),
+                "has_break": any(r["status"] == "series_break" for r in series),
             }
         )
         towns[-1]["chart"] = population_figure(ctx, towns[-1])
@@ -154,8 +157,8 @@ def build_pages(
         "gate": gate,
         "published": fmt.day(datetime.now(UTC).date()),
         "figures_as_of": figures_as_of(ctx),
-        "any_not_available": any(
-            r["value_status"] == "not_available" for tw in towns for r in tw["period_rows"]
+        "any_ssb_symbol": any(
+            r["status"] in SSB_SYMBOL_STATUSES for tw in towns for r in tw["period_rows"]
         ),
         "any_break": any(tw["has_break"] for tw in towns),
         "sources": sources,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import yaml
 from openpyxl import load_workbook
@@ -232,7 +233,7 @@ def _codes() -> ReportData:
         {"geo_level": level, "geo_code": code, "year": 2026, "indicator_id": "births_per_1000",
          "value": None, "status": status, "origin": origin}
         for level, code, status, origin in [
-            ("country", "NO", "missing_at_source", "official"),
+            ("country", "NO", "missing", "official"),
             ("county", "18", "no_data", "estimate"),
             ("region", "Salten", "series_break", "sample"),
             ("town", "bodo", "suppressed", "official"),
@@ -249,7 +250,7 @@ def _codes() -> ReportData:
                {"town_id": "bodo", "year": 2025, "rule_id": "r", "years": 2,
                 "magnitude": 2.0, "magnitude_unit": "per_1000"}]  # fmt: skip
     population = [{"town_id": "bodo", "town_name": "Bodø", "year": 2026,
-                   "value_status": "not_available", "origin": "official"}]  # fmt: skip
+                   "status": "not_available", "origin": "official"}]  # fmt: skip
     return ReportData(marts={
         "dim_town": [{"town_id": "bodo", "town_name": "Bodø", "sort_order": 1}],
         "dim_indicator": indicators, "fct_indicator_values": values,
@@ -268,7 +269,7 @@ def test_codes_are_words_in_the_files_for_people_and_ids_in_the_machine_files(tm
     assert [r["Geografisk nivå"] for r in values] == ["land", "fylke", "region", "by"]
     assert [r["Sted"] for r in values] == ["Norge", "Nordland", "Salten", "Bodø"]
     assert [r["Geografisk kode"] for r in values] == ["NO", "18", "Salten", "bodo"]
-    statuses = ["mangler hos kilden", "ingen tall", "brudd i serien", "skjermet (under 5 svar)"]
+    statuses = ["mangler hos kilden", "ingen tall", "brudd i serien", "skjermet"]
     assert [r["Status"] for r in values] == statuses
     assert [r["Opphav"] for r in values] == [OFFICIAL, NB["origin_estimate"], SAMPLE, OFFICIAL]
     survey = _dicts(tmp_path / "survey_town_summary.csv")
@@ -279,13 +280,13 @@ def test_codes_are_words_in_the_files_for_people_and_ids_in_the_machine_files(tm
     signals = _dicts(tmp_path / "town_signals.csv")
     assert [r["Enhet for størrelse"] for r in signals] == ["prosentpoeng", "per 1000 innbyggere"]
     population = _dicts(tmp_path / "town_population.csv")
-    assert population[0]["Status for tallet"] == "tall mangler (..)"
+    assert population[0]["Status"] == "tall mangler"
     machine = (tmp_path / "machine" / "fct_indicator_values.csv").read_text(encoding="utf-8")
     assert machine.splitlines()[0].split(",")[:2] == ["geo_level", "geo_code"]
-    for code in ("country", "missing_at_source", "series_break", "official", "estimate"):
+    for code in ("country", "missing", "series_break", "official", "estimate"):
         assert code in machine
     cells = {cell for p in tmp_path.glob("*.csv") for row in _read(p)[1] for cell in row}
-    for code in ("missing_at_source", "no_data", "series_break", "not_available", "country",
+    for code in ("missing", "no_data", "series_break", "not_available", "country",
                  "official", "estimate", "mean_agreement", "share_agree", "percentage_points",
                  "per_1000"):  # fmt: skip
         assert code not in cells, code
@@ -342,3 +343,16 @@ def test_sheet_names_are_bokmaal_unique_short_and_listed_with_their_mart(tmp_pat
     assert listed["fct_indicator_values"] == "Indikatorverdier"
     rows = [[c.value for c in r] for r in workbook["Indikatorverdier"].iter_rows()]
     assert rows[1][:3] == ["land", "NO", "Norge"]
+
+
+def test_the_words_for_a_missing_value_are_the_seeds_in_the_downloads_and_on_the_pages():
+    root = Path(__file__).resolve().parents[2]
+    with (root / "dbt" / "seeds" / "value_statuses.csv").open(encoding="utf-8") as f:
+        seed = {r["status"]: r for r in csv.DictReader(f)}
+    labels = yaml.safe_load((root / "reports" / "messages" / "values_nb.yml").read_text("utf-8"))
+    nb = yaml.safe_load((root / "reports" / "messages" / "nb.yml").read_text("utf-8"))
+    en = yaml.safe_load((root / "reports" / "messages" / "en.yml").read_text("utf-8"))
+    for status, row in seed.items():
+        assert labels["labels"]["status"][status] == row["meaning_nb"], status
+        assert nb[f"status_{status}"] == row["meaning_nb"], status
+        assert en[f"status_{status}"].lower() == row["meaning_en"].lower(), status

@@ -19,10 +19,8 @@ from_members as (
         measures.measure,
         case when count(measures.value) = count(*) then sum(measures.value) end as value,
         case
-            when bool_or(measures.status = 'series_break') then 'series_break'
-            when bool_or(measures.status = 'suppressed') then 'suppressed'
-            when bool_or(measures.status is not null) or count(measures.value) < count(*)
-                then 'missing_at_source'
+            when count(measures.value) < count(*)
+                then coalesce({{ worst_value_status_agg('measures.status') }}, 'missing')
         end as status,
         {{ weakest_origin_agg('measures.origin') }} as origin,
         count(*) as member_count
@@ -47,7 +45,7 @@ complete as (
         case when from_members.member_count = expected_members.expected then from_members.value end
             as value,
         case
-            when from_members.member_count < expected_members.expected then 'missing_at_source'
+            when from_members.member_count < expected_members.expected then 'missing'
             else from_members.status
         end as status,
         from_members.origin

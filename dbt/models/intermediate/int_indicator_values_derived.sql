@@ -21,8 +21,8 @@ hhi as (
     select
         year,
         case when bool_and(value is not null) then sum(share * share) end as value,
-        case when bool_or(status = 'series_break') then 'series_break'
-             when bool_or(value is null) then 'missing_at_source' end as status,
+        case when bool_or(value is null) then coalesce({{ worst_value_status_agg('status') }}, 'missing') end
+            as status,
         {{ weakest_origin_agg('origin') }} as origin
     from (
         select
@@ -44,8 +44,8 @@ select
     100.0 * statbank.value / county.population as value,
     statbank.value as numerator,
     county.population as denominator,
-    coalesce(statbank.status, county.status,
-        case when statbank.value is null or county.population is null then 'missing_at_source' end)
+    coalesce({{ worst_value_status(['statbank.status', 'county.status']) }},
+        case when statbank.value is null or county.population is null then 'missing' end)
         as status,
     {{ weakest_origin(['statbank.origin', 'county.origin']) }} as origin
 from statbank
@@ -59,16 +59,16 @@ select
     100.0 * towns.population / county.population,
     towns.population,
     county.population,
-    coalesce(towns.status, county.status,
-        case when towns.population is null or county.population is null then 'missing_at_source' end),
+    coalesce({{ worst_value_status(['towns.status', 'county.status']) }},
+        case when towns.population is null or county.population is null then 'missing' end),
     {{ weakest_origin(['towns.origin', 'county.origin']) }}
 from county
 inner join (
     select
         year,
         case when count(value) = count(*) then sum(value) end as population,
-        case when bool_or(status = 'series_break') then 'series_break'
-             when bool_or(status is not null) then 'missing_at_source' end as status,
+        case when count(value) < count(*) then coalesce({{ worst_value_status_agg('status') }}, 'missing') end
+            as status,
         {{ weakest_origin_agg('origin') }} as origin
     from statbank
     where geo_level = 'town'
@@ -82,8 +82,8 @@ select
     100.0 * bodo.value / county.population,
     bodo.value,
     county.population,
-    coalesce(bodo.status, county.status,
-        case when bodo.value is null or county.population is null then 'missing_at_source' end),
+    coalesce({{ worst_value_status(['bodo.status', 'county.status']) }},
+        case when bodo.value is null or county.population is null then 'missing' end),
     {{ weakest_origin(['bodo.origin', 'county.origin']) }}
 from county
 inner join statbank as bodo
@@ -108,7 +108,7 @@ select
         when attractiveness.attractiveness_residual is not null then null
         -- the three-year window reaches back before the municipality's present borders
         when breaks.first_comparable_year > population.year - 3 then 'series_break'
-        else 'missing_at_source'
+        else 'missing'
     end,
     -- a missing residual says nothing beyond the population it would be for
     coalesce(attractiveness.origin, population.origin)

@@ -1,7 +1,7 @@
 -- Indicators from the statistics for every geography and year: ratios of summed measures,
 -- changes over 1, 5 and 10 years, each with its numerator, denominator, a status that says
--- why a value is missing (series_break, suppressed, missing_at_source) and the weakest origin of
--- the measures it is computed from.
+-- why a value is missing (the worst of its measures', macros/value_status.sql) and the weakest
+-- origin of the measures it is computed from.
 {%- set measures = ['population', 'pop_0_19', 'pop_20_66', 'pop_67_plus', 'pop_80_plus',
     'women_20_44', 'men_20_44', 'births', 'deaths', 'net_domestic_migration', 'net_immigration',
     'immigrants', 'jobs', 'private_sector_jobs', 'sector_jobs', 'employed_residents',

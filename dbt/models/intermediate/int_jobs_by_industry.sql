@@ -1,7 +1,7 @@
 -- Jobs by place of work per industry (SSB 13470, NACE groups) for every geography and year,
 -- with the industry's share of all jobs there; summed from municipalities like every measure.
 with cells as (
-    select region_level, region_id, year, dims->>'NACE2007' as nace_code, value, value_status,
+    select region_level, region_id, year, dims->>'NACE2007' as nace_code, value, status,
            ssb_status, origin
     from {{ ref('int_statbank__cells_on_current_codes') }}
     where table_id = '13470' and contents_code = 'SysselsatteArb'
@@ -24,9 +24,8 @@ by_geo as (
         case when count(cells.value) = count(*) and count(*) = max(expected.members)
             then sum(cells.value) end as jobs,
         case
-            when bool_or(cells.value_status = 'series_break') then 'series_break'
-            when count(cells.value) < count(*) or count(*) < max(expected.members)
-                then 'missing_at_source'
+            when count(cells.value) < count(*) then {{ worst_value_status_agg('cells.status') }}
+            when count(*) < max(expected.members) then 'missing'
         end as status,
         {{ weakest_origin_agg('cells.origin') }} as origin
     from members
@@ -43,7 +42,7 @@ by_geo as (
         year,
         nace_code,
         value,
-        case when value is null then 'missing_at_source' end,
+        status,
         origin
     from cells
     where region_level in ('county', 'country') and (region_level = 'country' or region_id = '{{ var("county_code") }}')

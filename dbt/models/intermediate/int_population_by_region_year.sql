@@ -5,12 +5,7 @@ select
     region_id,
     year,
     case when count(value) = count(*) then sum(value) end as population,
-    case
-        when bool_or(value_status = 'series_break') then 'series_break'
-        when count(value) = count(*) then 'ok'
-        when bool_or(value_status = 'not_available') then 'not_available'
-        else 'missing'
-    end as value_status,
+    case when count(value) < count(*) then {{ worst_value_status_agg('status') }} end as status,
     string_agg(distinct ssb_status, ',') as ssb_status,
     string_agg(distinct load_ids, ',') as load_ids,
     {{ weakest_origin_agg('origin') }} as origin

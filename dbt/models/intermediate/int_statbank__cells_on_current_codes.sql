@@ -8,6 +8,7 @@
 --   territory was split stay under their own code (no comparable series).
 -- * Years before a municipality's first comparable year are a series break: value NULL, never
 --   the 0 SSB's summed series deliver for them.
+-- * status says why a value is missing (SSB's symbols mapped once, macros/value_status.sql).
 -- * origin: official, estimate or sample (the weakest of the summed cells'; see macros/origin.sql).
 with latest as (
     select * from {{ ref('stg_statbank__cells') }}
@@ -66,12 +67,8 @@ select
     summed.contents_code,
     summed.dims,
     case when breaks.first_comparable_year > summed.year then null else summed.value end as value,
-    case
-        when breaks.first_comparable_year > summed.year then 'series_break'
-        when summed.value is not null then 'ok'
-        when summed.ssb_status is not null then 'not_available'
-        else 'missing'
-    end as value_status,
+    -- why the value is missing, NULL if it is not (macros/value_status.sql)
+    {{ value_status('summed.value', 'summed.ssb_status', 'coalesce(breaks.first_comparable_year > summed.year, false)') }} as status,
     summed.ssb_status,
     summed.load_ids,
     summed.origin

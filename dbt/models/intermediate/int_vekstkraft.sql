@@ -54,7 +54,7 @@ select
         then rank() over (partition by year order by eligible_score desc nulls last) end as rank,
     weight_covered,
     indicators_used,
-    case when eligible_score is null then 'missing_at_source' end as status,
+    case when eligible_score is null then 'missing' end as status,
     -- each town's index depends on every town's figures that year: the weakest origin among them
     {{ origin_of_rank('max(origin_rank) over by_year') }} as origin
 from eligible

@@ -14,7 +14,7 @@ select
     round(100.0 * (population / lag(population) over by_area - 1), 4) as change_1y_pct,
     cast(population - lag(population, 10) over by_area as bigint) as change_10y,
     round(100.0 * (population / lag(population, 10) over by_area - 1), 4) as change_10y_pct,
-    value_status,
+    status,
     ssb_status,
     load_ids,
     origin

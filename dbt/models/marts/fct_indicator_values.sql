@@ -80,7 +80,7 @@ select
     case
         when all_values.value is not null then null
         when all_values.indicator_id is null then 'no_data'  -- nothing was loaded for it
-        else coalesce(all_values.status, 'missing_at_source')
+        else coalesce(all_values.status, 'missing')
     end as status,
     all_values.origin
 from spine
@@ -89,5 +89,5 @@ left join all_values using (geo_level, geo_code, year, indicator_id)
 union all
 
 select geo_level, geo_code, cast(year as integer) as year, indicator_id, value, numerator, denominator, n,
-       is_suppressed, case when value is null then coalesce(status, 'missing_at_source') end, origin
+       is_suppressed, case when value is null then coalesce(status, 'missing') end, origin
 from survey

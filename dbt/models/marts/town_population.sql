@@ -1,6 +1,7 @@
 -- Population on 1 January per town and year, with the change from the year before.
 -- One row for every town in every year the statistics cover (a spine), so a missing or
--- non-comparable year is a row with a status, not an absent row.
+-- non-comparable year is a row with a status saying why (macros/value_status.sql), not an
+-- absent row; a present figure has status NULL.
 with towns as (
     select * from {{ ref('dim_town') }}
 ),
@@ -27,7 +28,8 @@ joined as (
         spine.municipality_code,
         spine.year,
         population.population,
-        coalesce(population.value_status, 'missing') as value_status,
+        -- no row for the town's municipality that year: nothing was loaded for it
+        case when population.region_id is null then 'no_data' else population.status end as status,
         population.ssb_status,
         population.load_ids,
         population.origin
@@ -47,7 +49,7 @@ select
     round(100.0 * (population / lag(population) over by_town - 1), 4) as change_1y_pct,
     cast(population - lag(population, 10) over by_town as bigint) as change_10y,
     round(100.0 * (population / lag(population, 10) over by_town - 1), 4) as change_10y_pct,
-    value_status,
+    status,
     ssb_status,
     load_ids,
     origin
