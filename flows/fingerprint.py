@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.ingest.statbank_catalogue import CATALOGUE_PATH
 from flows.settings import Settings
 from flows.warehouse import connect
 
@@ -32,9 +33,11 @@ def loads_digest(settings: Settings) -> str:
 
 
 def build_fingerprint(settings: Settings) -> str:
-    """What the marts depend on: every load and the dbt project."""
+    """What the marts depend on: every load, the dbt project and the StatBank catalogue (its
+    table list is written to the warehouse before each build)."""
+    catalogue = hashlib.sha256(CATALOGUE_PATH.read_bytes()).hexdigest()
     return hashlib.sha256(
-        (loads_digest(settings) + _tree_digest(settings.dbt_project_dir)).encode()
+        (loads_digest(settings) + _tree_digest(settings.dbt_project_dir) + catalogue).encode()
     ).hexdigest()
 
 

@@ -23,7 +23,12 @@ from flows.ingest import interviews, measures, statbank, survey
 from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
 from flows.ingest.statbank_api import ApiConfig, StatBankClient
-from flows.ingest.statbank_catalogue import load_catalogue, nordland_municipalities, select_tables
+from flows.ingest.statbank_catalogue import (
+    load_catalogue,
+    nordland_municipalities,
+    select_tables,
+    write_table_list,
+)
 from flows.ingest.statbank_live import LiveFetch, check_tables, fetch_table
 from flows.ingest.statbank_plan import TablePlan
 from flows.publish.marts import read_report_data
@@ -243,6 +248,10 @@ def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str |
 def build(settings: Settings) -> BuildResult:
     if not settings.warehouse_path.exists():
         raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
+    # the StatBank catalogue's table list (titles, lags) as the marts read it: written again
+    # before each build, so the marts follow the catalogue even with no StatBank load since
+    with connect(settings.warehouse_path) as con:
+        write_table_list(con)
     # --full-refresh: the seeds are rewritten whole, so a seed whose columns changed in a new
     # version loads into a warehouse built by an older one (no model is incremental)
     return run_dbt(settings, "build", extra=("--full-refresh",))

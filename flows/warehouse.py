@@ -71,10 +71,12 @@ create table if not exists raw._rejects (
     reason      varchar not null
 );
 create table if not exists raw.statbank_tables (
-    table_id   varchar primary key,  -- the catalogue as of the last StatBank load
-    status     varchar,
+    table_id   varchar primary key,  -- the catalogue (data/catalogue/statbank_tables.yml) as of
+    status     varchar,              -- the last StatBank load or build, replaced whole each time
     first_year integer,
-    lag_years  integer
+    lag_years  integer,
+    title_nb   varchar,
+    title_en   varchar
 );
 create table if not exists raw.survey_respondents (
     load_id        varchar not null,
@@ -224,7 +226,10 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 
     raw._loads: `sheet` and `key_fingerprint` are added (NULL for the loads before them), and the
     checksum is no longer unique on its own, since one workbook may be loaded once per sheet;
-    DuckDB cannot drop a constraint, so the table is rebuilt with its rows, in one transaction."""
+    DuckDB cannot drop a constraint, so the table is rebuilt with its rows, in one transaction.
+    raw.statbank_tables: the titles are added (NULL until the catalogue is written again)."""
+    for column in ("title_nb", "title_en"):
+        con.execute(f"alter table raw.statbank_tables add column if not exists {column} varchar")
     unique_checksum = con.execute(
         "select count(*) from duckdb_constraints() where schema_name = 'raw' "
         "and table_name = '_loads' and constraint_type = 'UNIQUE' "

@@ -204,13 +204,6 @@ def load_file(
 
 def _refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
     """Keep the table catalogue beside the cells: the quality gate's freshness check reads it."""
-    from flows.ingest.statbank_catalogue import load_catalogue
+    from flows.ingest.statbank_catalogue import write_table_list
 
-    con.execute("delete from raw.statbank_tables")
-    con.executemany(
-        "insert into raw.statbank_tables values (?, ?, ?, ?)",
-        [
-            (t.table_id, t.status, int(t.spec["first_year"]), int(t.spec.get("lag_years", 0)))
-            for t in load_catalogue().values()
-        ],
-    )
+    write_table_list(con)

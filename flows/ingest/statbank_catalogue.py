@@ -173,6 +173,33 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, TableSpec]:
     return tables
 
 
+def write_table_list(con: Any, path: Path = CATALOGUE_PATH) -> int:
+    """Replace raw.statbank_tables with the catalogue's table list (id, status, first year, lag
+    and titles), in the caller's transaction: the warehouse's copy of the catalogue, which the
+    marts (dim_source_table, the freshness check, the lags) read. The YAML stays its only
+    source. Returns the number of tables."""
+    rows = [
+        (
+            t.table_id,
+            t.status,
+            int(t.spec["first_year"]),
+            int(t.spec.get("lag_years", 0)),
+            t.spec.get("title_nb"),
+            t.spec.get("title_en"),
+        )
+        for t in load_catalogue(path).values()
+    ]
+    con.execute("delete from raw.statbank_tables")
+    if rows:
+        con.executemany(
+            "insert into raw.statbank_tables "
+            "(table_id, status, first_year, lag_years, title_nb, title_en) "
+            "values (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return len(rows)
+
+
 def select_tables(catalogue: dict[str, TableSpec], wanted: list[str] | None) -> list[TableSpec]:
     if not wanted:
         return list(catalogue.values())

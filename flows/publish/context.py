@@ -10,7 +10,6 @@ from statistics import mean
 from typing import Any
 
 from flows import constants
-from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import charts
 from flows.publish.formatting import Formatter
 from flows.publish.marts import ReportData
@@ -81,7 +80,9 @@ class Context:
         self.catalogue = data.indicators()
         self.facts = data.values()
         self.theme_labels: dict[str, str] = {}  # interview theme code → label
-        self.lags = {k: int(t.spec.get("lag_years", 0)) for k, t in load_catalogue().items()}
+        # the StatBank tables of the catalogue (dim_source_table): titles and publishing lags
+        self.source_tables = data.source_tables()
+        self.lags = {k: int(t["lag_years"] or 0) for k, t in self.source_tables.items()}
         # the origin of each StatBank table (and of the survey and interviews) the marts use
         self.origins: dict[str, str] = {}
         for load in data.used_loads:
@@ -1003,13 +1004,11 @@ def interview_section(ctx: Context, code: str) -> dict[str, Any] | None:
 def origin_statements(ctx: Context) -> list[str]:
     """What is whose in this report, table by table: SSB's figures, estimates, sample values
     (never a claim about "all figures"), for the front box and the methods page."""
-    catalogue = load_catalogue()
+    catalogue = ctx.source_tables
     title = "title_en" if ctx.lang == "en" else "title_nb"
 
     def named(tables: list[str]) -> str:
-        return ", ".join(
-            f"{k} ({catalogue[k].spec[title]})" if k in catalogue else k for k in tables
-        )
+        return ", ".join(f"{k} ({catalogue[k][title]})" if k in catalogue else k for k in tables)
 
     statbank = sorted(k for k in ctx.origins if k not in OWN_SOURCES)
     statements = []

@@ -45,7 +45,7 @@ COUNTS = {"numerator", "denominator"}
 # Ratios, quotients and scores that need two decimals to be read; other decimals get one
 TWO_DECIMALS = {"score", "distance", "weight_covered", "job_coverage_ratio", "quotient_norway",
                 "quotient_peers", "gap_below_quotient", "reference_quotient",
-                "concentration_index", "progress_share", "time_share"}  # fmt: skip
+                "concentration_index", "progress_share", "time_share", "index_weight"}  # fmt: skip
 # Whole numbers that are years, codes or positions: shown without a thousands separator
 PLAIN_INTEGER_ENDS = ("year", "wave", "years", "_order", "rank", "position", "_id", "_code")
 # Survey figures: in the measure's unit (the registry's survey_<measure>__<item> indicator)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +39,18 @@ MARTS = {
     "interview_themes_over_time": "wave, town_id, theme",
 }
 
+# Marts the report reads for its wording and notes but does not publish as downloads: the
+# StatBank tables' titles and lags, the measure verdicts' words. With order.
+REFERENCE_MARTS = {
+    "dim_source_table": "table_id",
+    "dim_measure_verdict": "sort_order",
+}
+
 
 @dataclass(frozen=True)
 class ReportData:
-    marts: dict[str, list[Row]]
+    marts: dict[str, list[Row]]  # MARTS: shown and published as downloads
+    reference: dict[str, list[Row]] = field(default_factory=dict)  # REFERENCE_MARTS
 
     # ---- the tables the report uses most, by name
     @property
@@ -82,6 +90,22 @@ class ReportData:
             for r in self.marts["fct_indicator_values"]
         }
 
+    def source_tables(self) -> dict[str, Row]:
+        """dim_source_table keyed by table_id: the StatBank catalogue's tables, titles and lags."""
+        return {r["table_id"]: r for r in self.reference.get("dim_source_table", [])}
+
+    def verdicts(self) -> list[Row]:
+        """dim_measure_verdict in its order: each verdict's words and explanation."""
+        return list(self.reference.get("dim_measure_verdict", []))
+
+    def index_weights(self) -> dict[str, float]:
+        """The vekstkraft index's weights (dim_indicator.index_weight), in the method's order."""
+        rows = [r for r in self.marts["dim_indicator"] if r.get("index_weight") is not None]
+        return {
+            r["indicator_id"]: float(r["index_weight"])
+            for r in sorted(rows, key=lambda r: r["index_order"])
+        }
+
     def rows(self, mart: str, **where: Any) -> list[Row]:
         return [r for r in self.marts[mart] if all(r.get(k) == v for k, v in where.items())]
 
@@ -93,15 +117,19 @@ def read_report_data(warehouse: Path) -> ReportData:
     engine = create_engine(sqlalchemy_url(warehouse), connect_args={"read_only": True})
     try:
         with engine.connect() as con:
-            marts = {
-                name: [
-                    dict(row)
-                    for row in con.execute(
-                        text(f"select * from marts.{name} order by {order}")
-                    ).mappings()
-                ]
-                for name, order in MARTS.items()
-            }
+
+            def read(tables: dict[str, str]) -> dict[str, list[Row]]:
+                return {
+                    name: [
+                        dict(row)
+                        for row in con.execute(
+                            text(f"select * from marts.{name} order by {order}")
+                        ).mappings()
+                    ]
+                    for name, order in tables.items()
+                }
+
+            marts, reference = read(MARTS), read(REFERENCE_MARTS)
     finally:
         engine.dispose()
-    return ReportData(marts)
+    return ReportData(marts, reference)

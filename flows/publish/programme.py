@@ -7,16 +7,13 @@ everything the invented sample register or sample values feed carries its mark."
 
 from __future__ import annotations
 
-import csv
 from functools import cache
 from typing import Any
 
 from flows.ingest.measures import load_measures_codebook
 from flows.publish.context import Context, marks_for
 from flows.publish.planning import current_signals
-from flows.settings import REPO_ROOT
 
-VERDICTS_SEED = REPO_ROOT / "dbt" / "seeds" / "measure_verdicts.csv"
 SOURCE = "measures"  # the register's loads in source_loads
 STATUSES = ("planned", "started", "completed", "stopped")
 # A measure that was stopped no longer addresses anything; a planned, started or completed one does.
@@ -411,13 +408,6 @@ def _gap_tables(ctx: Context, towns: list[dict]) -> list[str]:
     return sorted(tables)
 
 
-@cache
-def _verdicts() -> list[dict[str, str]]:
-    """The verdicts in their order with their explanations (the seed measure_verdicts)."""
-    with VERDICTS_SEED.open(encoding="utf-8", newline="") as handle:
-        return sorted(csv.DictReader(handle), key=lambda r: int(r["sort_order"]))
-
-
 def methods_section(ctx: Context) -> dict[str, Any]:
     """How the verdicts are set, the yardstick, and which indicators answer a warning."""
     names = {r["series"]: r[f"name_{ctx.lang}"] for r in ctx.data.marts["signal_backtest"]}
@@ -434,7 +424,7 @@ def methods_section(ctx: Context) -> dict[str, Any]:
         "intro": ctx.t.programme_method_register,
         "verdicts": [
             {"label": v[f"label_{ctx.lang}"], "explanation": v[f"explanation_{ctx.lang}"]}
-            for v in _verdicts()
+            for v in ctx.data.verdicts()
         ],
         "yardstick": ctx.t.programme_method_yardstick,
         "gaps": ctx.t.programme_method_gaps,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,7 +22,6 @@ from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.holdpoints import hold_point
 from flows.ingest.codebook import interview_scales
-from flows.ingest.statbank_catalogue import load_catalogue
 from flows.publish import planning, programme, waves
 from flows.publish.context import (
     OWN_SOURCES,
@@ -146,8 +145,8 @@ def build_pages(
     places = [tw["now"] for tw in towns] + [a["now"] for a in areas]
     bars = change_figure(ctx, towns, areas)
     overview_marks = marks_for(p.get("origin") for p in places if p.get("population"))
-    sources = source_list(data.used_loads, t, lang)
-    weights = {r["indicator_id"]: r["weight"] for r in _index_weights(settings)}
+    sources = source_list(data.used_loads, data.source_tables(), t, lang)
+    weights = data.index_weights()
     common = {
         "root": "",
         "year": year,
@@ -180,7 +179,7 @@ def build_pages(
         "download_names": list(data.marts),
         "overview_marks": overview_marks,
         "overview_source": ctx.source("population", "population_change_10y_pct"),
-        "stale_notices": stale_notices(stale or {}, fmt, t),
+        "stale_notices": stale_notices(stale or {}, ctx.source_tables, fmt, t),
     }
     pages = {
         "index.html": env.get_template("index.html").render(**common),
@@ -194,10 +193,12 @@ def build_pages(
     return pages
 
 
-def source_list(loads: list[dict], t: Messages, lang: str) -> list[dict]:
+def source_list(
+    loads: list[dict], catalogue: dict[str, dict], t: Messages, lang: str
+) -> list[dict]:
     """The inputs the marts use, each StatBank table (and each survey or interview wave) once,
-    with the loads that feed it: a table loaded again is not listed twice."""
-    catalogue = load_catalogue()
+    with the loads that feed it: a table loaded again is not listed twice. `catalogue`: the
+    StatBank tables with their titles (dim_source_table)."""
     title = "title_en" if lang == "en" else "title_nb"
     grouped: dict[tuple, list[dict]] = {}
     for load in loads:
@@ -210,7 +211,7 @@ def source_list(loads: list[dict], t: Messages, lang: str) -> list[dict]:
         origin = weakest(load["origin"] for load in mine) or "official"
         people = source in OWN_SOURCES  # the county's own: answers, interviews, the register
         if table_id in catalogue:
-            content = catalogue[table_id].spec[title]
+            content = catalogue[table_id][title]
         elif people:
             content = t(f"source_title_{source}", wave=wave)
         else:
@@ -229,11 +230,14 @@ def source_list(loads: list[dict], t: Messages, lang: str) -> list[dict]:
     return rows
 
 
-def stale_notices(stale: dict[str, str | None], fmt: Formatter, t) -> list[str]:
-    """One sentence per landing date for the StatBank tables this run could not fetch."""
+def stale_notices(
+    stale: dict[str, str | None], catalogue: Iterable[str], fmt: Formatter, t
+) -> list[str]:
+    """One sentence per landing date for the StatBank tables this run could not fetch;
+    `catalogue`: every StatBank table of the catalogue (dim_source_table)."""
     if not stale:
         return []
-    every_table = set(stale) >= set(load_catalogue())
+    every_table = set(stale) >= set(catalogue)
     dates = sorted({d for d in stale.values() if d})
     if every_table and len(dates) == 1 and None not in stale.values():
         return [t("stale_statbank", date=fmt.day(date.fromisoformat(dates[0])))]
@@ -245,12 +249,6 @@ def stale_notices(stale: dict[str, str | None], fmt: Formatter, t) -> list[str]:
     if missing:
         notices.append(t("missing_tables", tables=", ".join(missing)))
     return notices
-
-
-def _index_weights(settings: Settings) -> list[dict]:
-    with (settings.dbt_project_dir / "seeds" / "index_weights.csv").open(encoding="utf-8") as f:
-        return [{"indicator_id": r["indicator_id"], "weight": float(r["weight"])}
-                for r in csv.DictReader(f)]  # fmt: skip
 
 
 def _sha256(path: Path) -> str:

@@ -311,3 +311,40 @@ def test_no_indicator_is_the_same_in_every_town(warehouse):
     assert len(rows) > 20
     same = [(i, year) for i, year, values, distinct in rows if values > 1 and distinct == 1]
     assert not same
+
+
+def test_the_marts_carry_the_weights_verdict_words_and_catalogue_the_report_reads(warehouse):
+    """The report reads these from the marts only: the vekstkraft weights on dim_indicator,
+    the verdicts' words in dim_measure_verdict, the StatBank tables' titles and lags in
+    dim_source_table (each the same as its seed or the catalogue)."""
+    from flows.ingest.statbank_catalogue import load_catalogue
+    from flows.settings import REPO_ROOT
+
+    _, con = warehouse
+    seeds = REPO_ROOT / "dbt" / "seeds"
+    with (seeds / "index_weights.csv").open(encoding="utf-8", newline="") as handle:
+        weights = [(r["indicator_id"], float(r["weight"])) for r in csv.DictReader(handle)]
+    assert (
+        con.execute(
+            "select indicator_id, index_weight from marts.dim_indicator "
+            "where index_weight is not null order by index_order"
+        ).fetchall()
+        == weights
+    )
+    with (seeds / "measure_verdicts.csv").open(encoding="utf-8", newline="") as handle:
+        verdicts = sorted(csv.DictReader(handle), key=lambda r: int(r["sort_order"]))
+    assert con.execute(
+        "select verdict, label_nb, label_en, explanation_nb, explanation_en "
+        "from marts.dim_measure_verdict order by sort_order"
+    ).fetchall() == [
+        (v["verdict"], v["label_nb"], v["label_en"], v["explanation_nb"], v["explanation_en"])
+        for v in verdicts
+    ]
+    catalogue = load_catalogue()
+    assert con.execute(
+        "select table_id, title_nb, title_en, lag_years from marts.dim_source_table "
+        "order by table_id"
+    ).fetchall() == sorted(
+        (k, t.spec["title_nb"], t.spec["title_en"], int(t.spec.get("lag_years", 0)))
+        for k, t in catalogue.items()
+    )

@@ -354,3 +354,53 @@ def test_the_front_pages_population_is_ssbs(publication, shared_ssb):
         row = next(i for i, cell in enumerate(text) if cell.split(" (")[0] == name)
         shown = " ".join(fmt.number(totals[code]).split())  # cells are compared space-normalised
         assert shown in text[row : row + 4], (name, totals[code])
+
+
+def test_the_pages_render_from_the_marts_with_the_seeds_and_catalogue_unreadable(
+    built_home, publication, monkeypatch
+):
+    """publish reads the marts only: with every file under dbt/seeds and the StatBank catalogue
+    unreadable, the pages render as they were published, and the notices for tables StatBank
+    could not deliver still know the catalogue's tables."""
+    import builtins
+    import io
+    from datetime import date
+
+    from flows.gate import load_result
+    from flows.ingest.statbank_catalogue import CATALOGUE_PATH
+    from flows.publish.marts import read_report_data
+    from flows.publish.render import build_pages, load_messages, stale_notices
+
+    settings = Settings(home=built_home)
+    data = read_report_data(settings.warehouse_path)
+    gate = load_result(settings, 2026)
+    assert data.source_tables() and data.verdicts() and data.index_weights()
+    blocked = [(settings.dbt_project_dir / "seeds").resolve(), CATALOGUE_PATH.resolve()]
+    tried: list[str] = []
+
+    def guarded(opener):
+        def open_(file, *args, **kwargs):
+            if isinstance(file, str | Path):
+                path = Path(file).resolve()
+                if any(path == b or b in path.parents for b in blocked):
+                    tried.append(str(path))
+                    raise PermissionError(f"publish may not read {path}")
+            return opener(file, *args, **kwargs)
+
+        return open_
+
+    monkeypatch.setattr(builtins, "open", guarded(builtins.open))
+    monkeypatch.setattr(io, "open", guarded(io.open))
+    pages = build_pages(data, gate, 2026, settings, "nb")
+    t = load_messages(settings, "nb")
+    fmt = Formatter("nb", t["units_after"])
+    every = stale_notices(
+        dict.fromkeys(data.source_tables(), "2026-01-02"), data.source_tables(), fmt, t
+    )
+    one = stale_notices({"07459": "2026-01-02"}, data.source_tables(), fmt, t)
+    monkeypatch.undo()
+    assert not tried, f"publish read {tried}"
+    for name in ("index.html", "methods.html", "region.html", "bodo.html"):
+        assert pages[name] == (publication / name).read_text(encoding="utf-8"), name
+    assert every == [t("stale_statbank", date=fmt.day(date(2026, 1, 2)))]
+    assert one == [t("stale_tables", tables="07459", date=fmt.day(date(2026, 1, 2)))]

@@ -1,5 +1,7 @@
 -- The indicator catalogue: the statistics' indicators from the seed, plus one indicator per
--- survey item and measure, generated from the survey codebook.
+-- survey item and measure, generated from the survey codebook. index_weight and index_order:
+-- the indicator's weight in the vekstkraft index and its place in the list of them (the
+-- index_weights seed), NULL for indicators not in the index.
 with survey_items as (
     select * from {{ ref('stg_survey__items') }}
     where item_type in ('yesno', 'likert5')
@@ -46,8 +48,11 @@ select
     definition_en,
     family,
     report_order,
-    overview_order
+    overview_order,
+    cast(weights.weight as double precision) as index_weight,
+    cast(weights.sort_order as integer) as index_order
 from {{ ref('indicators') }}
+left join {{ ref('index_weights') }} as weights using (indicator_id)
 
 union all
 
@@ -71,6 +76,8 @@ select
         || '("don''t know" and empty answers do not count). Fewer than {{ var("small_cell_n") }} answers are not shown.',
     'survey',
     cast(1000 + row_number() over (order by survey_items.item_id, survey_measures.measure) as integer),
+    cast(null as integer),
+    cast(null as double precision),
     cast(null as integer)
 from survey_items
 inner join survey_measures using (item_type)
@@ -95,5 +102,7 @@ select
     'Employed persons by place of work in the industry (' || label_en || ') in percent of all.',
     'job_share',
     cast(2000 + row_number() over (order by nace_code) as integer),
+    cast(null as integer),
+    cast(null as double precision),
     cast(null as integer)
 from {{ ref('nace_groups') }}
