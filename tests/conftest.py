@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,47 +64,65 @@ def prefect_server(tmp_path_factory) -> PrefectServer:
     server.stop()
 
 
+def once_per_test_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder made once for the whole test run: under pytest-xdist the first worker to ask
+    makes it (holding a file lock) and the others wait for it and read the same folder."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    target, done = root / name, root / f"{name}.done"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            make(target)
+            done.touch()
+    return target
+
+
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Path:
-    """A home with the embedded sample ingested and built (dbt build) once per session. Tests
+    """A home with the embedded sample ingested and built (dbt build) once per test run. Tests
     never write to it: they copy it with `helpers.copy_built` (a file copy, not a build)."""
     from flows import pipeline
 
-    root = tmp_path_factory.mktemp("built-sample")
-    settings = Settings(home=root)
-    pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings))
-    for source in ("survey", "interviews"):
-        pipeline.ingest_sample_people(settings, source)
-    pipeline.ingest_sample_measures(settings)
-    pipeline.build(settings)
-    return root
+    def make(root: Path) -> None:
+        settings = Settings(home=root)
+        pipeline.ingest_statbank(settings, pipeline.sample_statbank_files(settings))
+        for source in ("survey", "interviews"):
+            pipeline.ingest_sample_people(settings, source)
+        pipeline.ingest_sample_measures(settings)
+        pipeline.build(settings)
+
+    return once_per_test_run(tmp_path_factory, "built-sample", make)
+
+
+def _published(built: Path, lang: str) -> Callable[[Path], None]:
+    from helpers import copy_built
+
+    from flows import pipeline
+
+    def make(root: Path) -> None:
+        copy_built(built, root)
+        settings = Settings(home=root)
+        pipeline.check(settings, 2026)
+        pipeline.publish_year(settings, 2026, lang=lang)
+
+    return make
 
 
 @pytest.fixture(scope="session")
 def published_sample(built_sample, tmp_path_factory) -> Path:
-    """The built sample checked and published (2026, bokmål) once per session. Read it; copy the
-    home before changing anything in it."""
-    from helpers import copy_built
-
-    from flows import pipeline
-
-    root = copy_built(built_sample, tmp_path_factory.mktemp("published-sample"))
-    settings = Settings(home=root)
-    pipeline.check(settings, 2026)
-    pipeline.publish_year(settings, 2026)
-    return root
+    """The built sample checked and published (2026, bokmål, with the PDF) once per test run.
+    Read it; copy the home before changing anything in it."""
+    return once_per_test_run(tmp_path_factory, "published-sample", _published(built_sample, "nb"))
 
 
 @pytest.fixture(scope="session")
 def published_sample_en(built_sample, tmp_path_factory) -> Path:
-    """The built sample checked and published in English (2026) once per session, in its own
+    """The built sample checked and published in English (2026) once per test run, in its own
     copy (an English publication replaces the bokmål one). Read it; copy before changing it."""
-    from helpers import copy_built
-
-    from flows import pipeline
-
-    root = copy_built(built_sample, tmp_path_factory.mktemp("published-sample-en"))
-    settings = Settings(home=root)
-    pipeline.check(settings, 2026)
-    pipeline.publish_year(settings, 2026, lang="en")
-    return root
+    return once_per_test_run(
+        tmp_path_factory, "published-sample-en", _published(built_sample, "en")
+    )
