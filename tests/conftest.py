@@ -16,6 +16,13 @@ from prefect_server import PrefectServer
 from flows.settings import Settings
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No PDF in the tests' own refreshes and publications (laying it out is half a refresh's
+    time): the fixtures and tests that look at the PDF ask for it (`pdf=True`, or
+    `BYMONITOR_PDF=true` for a command)."""
+    os.environ["BYMONITOR_PDF"] = "false"
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty BYMONITOR_HOME for this test, set in the environment."""
@@ -105,7 +112,7 @@ def _published(built: Path, lang: str) -> Callable[[Path], None]:
 
     def make(root: Path) -> None:
         copy_built(built, root)
-        settings = Settings(home=root)
+        settings = Settings(home=root, pdf=True)  # the PDF's tests read this one
         pipeline.check(settings, 2026)
         pipeline.publish_year(settings, 2026, lang=lang)
 

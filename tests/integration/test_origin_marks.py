@@ -43,7 +43,7 @@ def official_home(sample_home, tmp_path_factory) -> Path:
     raw, checked and published."""
     home = tmp_path_factory.mktemp("official-report") / "home"
     shutil.copytree(sample_home, home)
-    settings = Settings(home=home)
+    settings = Settings(home=home, pdf=True)  # its PDF is read
     shutil.rmtree(settings.publication_dir(YEAR))
     with duckdb.connect(str(settings.warehouse_path)) as con:
         con.execute("update raw._loads set value_origin = 'official'")

@@ -8,7 +8,6 @@ import gzip
 import hashlib
 import json
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +16,6 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from flows import pipeline
 from flows.publish.formatting import Formatter
 from flows.publish.marts import MARTS
 from flows.settings import REPO_ROOT, Settings
@@ -166,10 +164,8 @@ def test_every_file_has_the_checksum_the_manifest_lists(publication):
     assert manifest["gate"]["passed"] is True and manifest["code_version"]
 
 
-def test_english_uses_english_words_and_number_formats(built_home, tmp_path):
-    home = tmp_path / "home"
-    shutil.copytree(built_home, home)
-    publication = pipeline.publish_year(Settings(home=home), 2026, lang="en").directory
+def test_english_uses_english_words_and_number_formats(published_sample_en):
+    publication = Settings(home=published_sample_en).publication_dir(2026)
     page = (publication / "bodo.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     assert "Bodø municipality had 53,638 inhabitants on 1 January 2026." in page  # SSB
@@ -371,7 +367,7 @@ def test_the_pages_render_from_the_marts_with_the_seeds_and_catalogue_unreadable
     from flows.publish.marts import read_report_data
     from flows.publish.render import build_pages, load_messages, stale_notices
 
-    settings = Settings(home=built_home)
+    settings = Settings(home=built_home, pdf=True)  # as the session's publication was made
     data = read_report_data(settings.warehouse_path)
     gate = load_result(settings, 2026)
     assert data.source_tables() and data.verdicts() and data.index_weights()
