@@ -3,7 +3,8 @@ a read-only DuckDB copy.
 
 data/*.csv and data/bymonitor.xlsx are for opening in (Norwegian) Excel: semicolons, UTF-8 with a
 byte order mark, decimal commas, values rounded as the report shows them, headers and codes in
-bokmål (reports/messages/columns_nb.yml, values_nb.yml), ja/nei.
+bokmål (reports/messages/columns_nb.yml, values_nb.yml; why a value is missing from the mart
+dim_value_status), ja/nei.
 data/machine/*.csv are for programs: commas, UTF-8, full precision, the marts' column ids.
 """
 
@@ -134,12 +135,19 @@ def sheet_names(marts: list[str]) -> dict[str, str]:
 
 class Columns:
     """Header labels, cell words and decimals for the marts, from the column labels, the value
-    labels and dim_indicator."""
+    labels, dim_indicator and dim_value_status."""
 
     def __init__(self, data: ReportData) -> None:
         self.indicators = {r["indicator_id"]: r for r in data.marts.get("dim_indicator", [])}
         self.towns = {r["town_id"]: r.get("town_name") for r in data.marts.get("dim_town", [])}
         self.places = {"18": "Nordland", "NO": "Norge", **self.towns}
+        self.words = {"status": data.status_words("nb")}  # beside values_nb.yml's labels
+
+    def word(self, kind: str, value: str) -> str:
+        """The bokmål word for a code of the kind: the marts' first, then values_nb.yml's."""
+        if value in self.words.get(kind, {}):
+            return self.words[kind][value]
+        return _value_labels().get(kind, {}).get(value, value)
 
     def label(self, column: str, mart: str = "") -> str:
         labels = _labels()
@@ -163,7 +171,8 @@ class Columns:
         return None, None
 
     def value(self, mart: str, column: str, value: object, row: dict) -> object:
-        """A cell in words where the column holds a code (values_nb.yml); else as it is."""
+        """A cell in words where the column holds a code (values_nb.yml, dim_value_status);
+        else as it is."""
         kind = (_values().get("columns") or {}).get(column)
         if kind is None or not isinstance(value, str):
             return value
@@ -172,7 +181,7 @@ class Columns:
             or row.get("source") in (_values().get("people_sources") or [])
         ):
             kind = "origin_people"
-        return _value_labels().get(kind, {}).get(value, value)
+        return self.word(kind, value)
 
     def names(self, mart: str, rows: list[dict]) -> tuple[list[str], list[dict]]:
         """The columns for people: a town's name beside its id (a place's beside geo_code) where

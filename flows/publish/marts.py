@@ -40,10 +40,12 @@ MARTS = {
 }
 
 # Marts the report reads for its wording and notes but does not publish as downloads: the
-# StatBank tables' titles and lags, the measure verdicts' words. With order.
+# StatBank tables' titles and lags, the measure verdicts' words, the missing values' words.
+# With order.
 REFERENCE_MARTS = {
     "dim_source_table": "table_id",
     "dim_measure_verdict": "sort_order",
+    "dim_value_status": "sort_order",
 }
 
 
@@ -97,6 +99,18 @@ class ReportData:
     def verdicts(self) -> list[Row]:
         """dim_measure_verdict in its order: each verdict's words and explanation."""
         return list(self.reference.get("dim_measure_verdict", []))
+
+    def value_statuses(self) -> dict[str, Row]:
+        """dim_value_status keyed by status, worst first: why a value is missing, in words."""
+        return {r["status"]: r for r in self.reference.get("dim_value_status", [])}
+
+    def status_words(self, lang: str) -> dict[str, str]:
+        """Each missing-value status's word in the language (dim_value_status.meaning_<lang>)."""
+        return {k: r[f"meaning_{lang}"] for k, r in self.value_statuses().items()}
+
+    def ssb_symbol_statuses(self) -> set[str]:
+        """The statuses SSB marks with a symbol (those with ssb_symbols in dim_value_status)."""
+        return {k for k, r in self.value_statuses().items() if (r.get("ssb_symbols") or "").strip()}
 
     def index_weights(self) -> dict[str, float]:
         """The vekstkraft index's weights (dim_indicator.index_weight), in the method's order."""

@@ -44,9 +44,6 @@ from flows.publish.quality import quality_view
 from flows.publish.verify import verify_publication
 from flows.settings import Settings
 
-# the statuses of a missing figure that SSB marks with a symbol (dbt/seeds/value_statuses.csv)
-SSB_SYMBOL_STATUSES = {"suppressed", "not_available", "not_applicable"}
-
 
 class PublishError(BymonitorError):
     """The report could not be published; the previous publication is unchanged."""
@@ -80,7 +77,12 @@ def load_messages(settings: Settings, lang: str) -> Messages:
     return Messages(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-def _environment(settings: Settings, fmt: Formatter, t: Messages) -> Environment:
+def _environment(
+    settings: Settings, fmt: Formatter, t: Messages, data: ReportData, lang: str
+) -> Environment:
+    """The templates' environment: the formatter, the messages and the missing values' words
+    (`status_word(status)`) and statuses SSB marks with a symbol (`ssb_statuses`), from
+    dim_value_status."""
     env = Environment(
         loader=FileSystemLoader(settings.templates_dir),
         autoescape=select_autoescape(["html"]),
@@ -88,7 +90,13 @@ def _environment(settings: Settings, fmt: Formatter, t: Messages) -> Environment
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(fmt=fmt, t=t, has_pdf=settings.pdf)
+    env.globals.update(
+        fmt=fmt,
+        t=t,
+        has_pdf=settings.pdf,
+        status_word=data.status_words(lang).__getitem__,
+        ssb_statuses=data.ssb_symbol_statuses(),
+    )
     return env
 
 
@@ -107,7 +115,7 @@ def build_pages(
     """Every HTML page of the report by file name, plus "quality" and "print" (for the PDF)."""
     t = load_messages(settings, lang)
     fmt = Formatter(lang, t["units_after"])
-    env = _environment(settings, fmt, t)
+    env = _environment(settings, fmt, t, data, lang)
     ctx = Context(data, year, fmt, t, lang)
     ctx.theme_labels = {
         code: labels[lang] for code, labels in interview_scales()["themes"].values.items()
@@ -147,6 +155,7 @@ def build_pages(
     overview_marks = marks_for(p.get("origin") for p in places if p.get("population"))
     sources = source_list(data.used_loads, data.source_tables(), t, lang)
     weights = data.index_weights()
+    ssb_statuses = data.ssb_symbol_statuses()
     common = {
         "root": "",
         "year": year,
@@ -157,7 +166,7 @@ def build_pages(
         "published": fmt.day(datetime.now(UTC).date()),
         "figures_as_of": figures_as_of(ctx),
         "any_ssb_symbol": any(
-            r["status"] in SSB_SYMBOL_STATUSES for tw in towns for r in tw["period_rows"]
+            r["status"] in ssb_statuses for tw in towns for r in tw["period_rows"]
         ),
         "any_break": any(tw["has_break"] for tw in towns),
         "sources": sources,

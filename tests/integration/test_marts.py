@@ -313,10 +313,11 @@ def test_no_indicator_is_the_same_in_every_town(warehouse):
     assert not same
 
 
-def test_the_marts_carry_the_weights_verdict_words_and_catalogue_the_report_reads(warehouse):
+def test_the_marts_carry_the_weights_words_and_catalogue_the_report_reads(warehouse):
     """The report reads these from the marts only: the vekstkraft weights on dim_indicator,
-    the verdicts' words in dim_measure_verdict, the StatBank tables' titles and lags in
-    dim_source_table (each the same as its seed or the catalogue)."""
+    the verdicts' words in dim_measure_verdict, the missing values' words and SSB's symbols in
+    dim_value_status, the StatBank tables' titles and lags in dim_source_table (each the same
+    as its seed or the catalogue)."""
     from flows.ingest.statbank_catalogue import load_catalogue
     from flows.settings import REPO_ROOT
 
@@ -339,6 +340,15 @@ def test_the_marts_carry_the_weights_verdict_words_and_catalogue_the_report_read
     ).fetchall() == [
         (v["verdict"], v["label_nb"], v["label_en"], v["explanation_nb"], v["explanation_en"])
         for v in verdicts
+    ]
+    with (seeds / "value_statuses.csv").open(encoding="utf-8", newline="") as handle:
+        statuses = list(csv.DictReader(handle))  # worst first
+    assert con.execute(
+        "select status, sort_order, ssb_symbols, meaning_nb, meaning_en "
+        "from marts.dim_value_status order by sort_order"
+    ).fetchall() == [
+        (s["status"], i, s["ssb_symbols"] or None, s["meaning_nb"], s["meaning_en"])
+        for i, s in enumerate(statuses, start=1)
     ]
     catalogue = load_catalogue()
     assert con.execute(

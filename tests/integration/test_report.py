@@ -330,6 +330,31 @@ def test_town_pages_show_their_warning_lights_peers_and_gaps(built_home, publica
     assert "Varsellamper i byene" in region
 
 
+def test_a_missing_figure_is_named_in_the_words_of_dim_value_status(built_home, publication):
+    """Each town's population table says why a figure is missing, and the downloads say so, in
+    the words of the mart dim_value_status (the value_statuses seed's)."""
+    words = dict(_rows(built_home, "select status, meaning_nb from marts.dim_value_status"))
+    seed = REPO_ROOT / "dbt" / "seeds" / "value_statuses.csv"
+    with seed.open(encoding="utf-8", newline="") as handle:
+        assert words == {r["status"]: r["meaning_nb"] for r in csv.DictReader(handle)}
+    start = 2026 - Settings(home=built_home).history_years
+    missing = _rows(
+        built_home,
+        "select town_id, year, status from marts.town_population "
+        "where status is not null and year between ? and 2026",
+        start,
+    )
+    assert missing  # the sample has series breaks
+    for town_id, year, status in missing:
+        page = (publication / f"{town_id}.html").read_text(encoding="utf-8")
+        row = re.search(rf'<th scope="row">{year}</th>(.*?)</tr>', page, re.S)
+        assert row and f'<td class="note">{words[status]}</td>' in row.group(1), (town_id, year)
+    csv_file = publication / "data" / "town_population.csv"
+    with csv_file.open(encoding="utf-8-sig", newline="") as handle:
+        shown = {r["Status"] for r in csv.DictReader(handle, delimiter=";")} - {""}
+    assert shown and shown <= set(words.values())
+
+
 def test_the_front_pages_population_is_ssbs(publication, shared_ssb):
     """Read as a county officer would: the overview's 1 January 2026 figures are SSB's."""
     totals: dict[str, int] = {}
@@ -371,6 +396,7 @@ def test_the_pages_render_from_the_marts_with_the_seeds_and_catalogue_unreadable
     data = read_report_data(settings.warehouse_path)
     gate = load_result(settings, 2026)
     assert data.source_tables() and data.verdicts() and data.index_weights()
+    assert data.value_statuses()
     blocked = [(settings.dbt_project_dir / "seeds").resolve(), CATALOGUE_PATH.resolve()]
     tried: list[str] = []
 

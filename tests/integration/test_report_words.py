@@ -21,6 +21,7 @@ import yaml
 from flows.settings import REPO_ROOT, Settings
 
 SEED = REPO_ROOT / "dbt" / "seeds" / "indicators.csv"
+STATUSES = REPO_ROOT / "dbt" / "seeds" / "value_statuses.csv"
 MESSAGES = REPO_ROOT / "reports" / "messages"
 HIDDEN = {"script", "style", "svg", "template"}
 # Text inside these runs on with its neighbours; every other tag ends a stretch of text (a
@@ -93,7 +94,8 @@ def _flat(catalogue: dict) -> dict[str, str]:
 
 def english_fragments() -> set[str]:
     """The English catalogue's wording that bokmål does not share: each value that differs from
-    the bokmål one, cut at its placeholders, the pieces of at least 8 letters and spaces."""
+    the bokmål one, cut at its placeholders, the pieces of at least 8 letters and spaces; and
+    the missing values' English words."""
     en = _flat(yaml.safe_load((MESSAGES / "en.yml").read_text(encoding="utf-8")))
     nb = _flat(yaml.safe_load((MESSAGES / "nb.yml").read_text(encoding="utf-8")))
     fragments = set()
@@ -104,6 +106,9 @@ def english_fragments() -> set[str]:
             piece = literal.strip(" .,:;()«»\"'–-")
             if len(piece) >= 8 and piece not in nb.values():
                 fragments.add(piece)
+    with STATUSES.open(encoding="utf-8", newline="") as f:  # dim_value_status's words
+        english = [r["meaning_en"] for r in csv.DictReader(f) if r["meaning_en"] != r["meaning_nb"]]
+    fragments |= {word for word in english if len(word) >= 8}
     return fragments
 
 

@@ -15,6 +15,7 @@ from flows.publish.downloads import (
     CONTENTS_SHEET,
     LABELS_FILE,
     MESSAGES,
+    Columns,
     sheet_names,
     write_csvs,
     write_workbook,
@@ -223,6 +224,15 @@ def test_xlsx_has_bokmaal_headers_frozen_filters_widths_and_number_formats(tmp_p
 
 
 # ------------------------------------------------------------------------ codes in words
+def _value_statuses() -> list[dict]:
+    """dim_value_status as the mart holds it: the value_statuses seed's rows, worst first."""
+    path = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "value_statuses.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [{**r, "sort_order": i, "ssb_symbols": r["ssb_symbols"] or None}
+            for i, r in enumerate(rows, start=1)]  # fmt: skip
+
+
 def _codes() -> ReportData:
     indicators = [*_indicators(),
                   {"indicator_id": "survey_mean_agreement__links", "name_nb": "Koblinger",
@@ -255,7 +265,7 @@ def _codes() -> ReportData:
         "dim_town": [{"town_id": "bodo", "town_name": "Bodø", "sort_order": 1}],
         "dim_indicator": indicators, "fct_indicator_values": values,
         "survey_town_summary": survey, "town_signals": signals, "town_population": population,
-    })  # fmt: skip
+    }, reference={"dim_value_status": _value_statuses()})  # fmt: skip
 
 
 def _dicts(path) -> list[dict]:
@@ -345,14 +355,37 @@ def test_sheet_names_are_bokmaal_unique_short_and_listed_with_their_mart(tmp_pat
     assert rows[1][:3] == ["land", "NO", "Norge"]
 
 
-def test_the_words_for_a_missing_value_are_the_seeds_in_the_downloads_and_on_the_pages():
-    root = Path(__file__).resolve().parents[2]
-    with (root / "dbt" / "seeds" / "value_statuses.csv").open(encoding="utf-8") as f:
-        seed = {r["status"]: r for r in csv.DictReader(f)}
-    labels = yaml.safe_load((root / "reports" / "messages" / "values_nb.yml").read_text("utf-8"))
-    nb = yaml.safe_load((root / "reports" / "messages" / "nb.yml").read_text("utf-8"))
-    en = yaml.safe_load((root / "reports" / "messages" / "en.yml").read_text("utf-8"))
-    for status, row in seed.items():
-        assert labels["labels"]["status"][status] == row["meaning_nb"], status
-        assert nb[f"status_{status}"] == row["meaning_nb"], status
-        assert en[f"status_{status}"].lower() == row["meaning_en"].lower(), status
+def test_the_words_for_a_missing_value_are_the_marts_in_the_downloads_and_on_the_pages(tmp_path):
+    """The downloads and the pages write a missing value's status in the words of the mart
+    dim_value_status (here the seed's rows, as the mart holds them), and the SSB symbol where
+    the mart says SSB marks the status with one; no message catalogue holds the words."""
+    from flows.publish.formatting import Formatter
+    from flows.publish.render import _environment, load_messages
+    from flows.settings import Settings
+
+    statuses = _value_statuses()
+    data = ReportData(marts={}, reference={"dim_value_status": statuses})
+    columns = Columns(data)
+    for row in statuses:
+        assert columns.value("town_population", "status", row["status"], {}) == row["meaning_nb"]
+    assert columns.value("plan_measures", "status", "planned", {}) == "Planlagt"  # values_nb.yml
+    moved = [{**r, "meaning_nb": r["meaning_nb"].upper()} for r in statuses]
+    moved_columns = Columns(ReportData(marts={}, reference={"dim_value_status": moved}))
+    assert moved_columns.value("town_population", "status", "no_data", {}) == "INGEN TALL"
+    settings = Settings(home=tmp_path)
+    macros = '{% from "_macros.html" import status_note, population_cell %}'
+    for lang in ("nb", "en"):
+        t = load_messages(settings, lang)
+        env = _environment(settings, Formatter(lang, t["units_after"]), t, data, lang)
+        note = env.from_string(macros + "{{ status_note(row) }}")
+        cell = env.from_string(macros + "{{ population_cell(row) }}")
+        for row in statuses:
+            shown = {"status": row["status"], "ssb_status": "§", "population": None}
+            assert note.render(row=shown) == row[f"meaning_{lang}"], (lang, row["status"])
+            assert (cell.render(row=shown) == "§") == bool(row["ssb_symbols"]), row["status"]
+    codes = {r["status"] for r in statuses}
+    for name in ("nb.yml", "en.yml"):
+        catalogue = yaml.safe_load((MESSAGES / name).read_text(encoding="utf-8"))
+        assert not {f"status_{c}" for c in codes} & set(catalogue), name
+    values = yaml.safe_load((MESSAGES / "values_nb.yml").read_text(encoding="utf-8"))
+    assert not codes & set(values["labels"]["status"])

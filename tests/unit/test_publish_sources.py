@@ -1,6 +1,7 @@
 """The report code reads the warehouse's marts, never the dbt seeds or the StatBank catalogue:
-those reach it through dim_indicator (index weights), dim_measure_verdict (the verdicts' words)
-and dim_source_table (the StatBank tables' titles and lags)."""
+those reach it through dim_indicator (index weights), dim_measure_verdict (the verdicts' words),
+dim_value_status (the missing values' words and SSB's symbols) and dim_source_table (the
+StatBank tables' titles and lags)."""
 
 from __future__ import annotations
 
