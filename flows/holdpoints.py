@@ -11,15 +11,11 @@ from __future__ import annotations
 import sys
 import time
 
-from flows.settings import Settings
+from flows.settings import HOLD_POINTS, Settings
 
-#: The points, in the order a run passes them, and what has happened when the run is held there.
-POINTS = {
-    "ingest": "every input file is loaded into the working copy and landed",
-    "build": "dbt has built the marts in the working copy",
-    "check": "the gate has run and its verdict is recorded in the working copy",
-    "publish": "the report's pages are rendered, nothing of them is written yet",
-}
+#: The points, in the order a run passes them, and what has happened when the run is held there
+#: (kept in flows/settings.py, whose `hold_at` accepts only these names).
+POINTS = HOLD_POINTS
 
 
 def hold_point(settings: Settings, name: str) -> None:

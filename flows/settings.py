@@ -12,6 +12,15 @@ from flows.errors import BymonitorError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+#: Where a run can be held for the fault tests (`hold_at`, flows/holdpoints.py), in the order a
+#: run passes them, and what has happened when the run is held there.
+HOLD_POINTS = {
+    "ingest": "every input file is loaded into the working copy and landed",
+    "build": "dbt has built the marts in the working copy",
+    "check": "the gate has run and its verdict is recorded in the working copy",
+    "publish": "the report's pages are rendered, nothing of them is written yet",
+}
+
 
 class Settings(BaseSettings):
     """Where things live and how a refresh behaves.
@@ -51,9 +60,9 @@ class Settings(BaseSettings):
     )
     hold_at: str | None = Field(
         default=None,
-        pattern="^(ingest|build|check|publish)$",
+        pattern=f"^({'|'.join(HOLD_POINTS)})$",
         description="Fault injection for the fault tests: a run stops at this named point "
-        "(ingest, build, check, publish), says so on stderr and waits to be killed.",
+        f"({', '.join(HOLD_POINTS)}), says so on stderr and waits to be killed.",
     )
     statbank_url: str = Field(
         default="https://data.ssb.no/api/pxwebapi/v2",

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from flows.settings import REPO_ROOT, Settings
+from flows.settings import HOLD_POINTS, REPO_ROOT, Settings
 
 
 def test_paths_follow_bymonitor_home(home: Path):
@@ -27,6 +27,26 @@ def test_a_bad_setting_is_refused(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BYMONITOR_LANG", "sv")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_a_run_can_be_held_only_at_a_named_hold_point():
+    """hold_at takes the names of HOLD_POINTS (flows.holdpoints.POINTS), and every hold point
+    the code passes is one of them."""
+    import re
+
+    from flows.holdpoints import POINTS
+
+    assert POINTS is HOLD_POINTS
+    for name in HOLD_POINTS:
+        assert Settings(hold_at=name).hold_at == name
+    with pytest.raises(ValidationError):
+        Settings(hold_at="render")
+    called = {
+        name
+        for path in (REPO_ROOT / "flows").rglob("*.py")
+        for name in re.findall(r"hold_point\(\w+, \"(\w+)\"\)", path.read_text("utf-8"))
+    }
+    assert called == set(HOLD_POINTS)
 
 
 def test_backfill_years_are_read_as_ranges_and_lists():
