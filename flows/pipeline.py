@@ -248,8 +248,8 @@ def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str |
 def build(settings: Settings) -> BuildResult:
     if not settings.warehouse_path.exists():
         raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
-    # the StatBank catalogue's table list (titles, lags) as the marts read it: written again
-    # before each build, so the marts follow the catalogue even with no StatBank load since
+    # the StatBank catalogue's table list (titles, lags) as the marts read it, written here only,
+    # before each build: the marts follow the catalogue even with no StatBank load since
     with connect(settings.warehouse_path) as con:
         write_table_list(con)
     # --full-refresh: the seeds are rewritten whole, so a seed whose columns changed in a new

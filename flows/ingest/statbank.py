@@ -180,7 +180,6 @@ def load_file(
             "contents_code, dims::json, value, status from incoming_cells"
         )
         con.unregister("incoming_cells")
-        _refresh_catalogue(con)
         record_load(
             con,
             load_id=load_id,
@@ -200,10 +199,3 @@ def load_file(
         con.rollback()
         raise
     return LoadResult(path.name, load_id, sha, len(frame), 0, skipped=False)
-
-
-def _refresh_catalogue(con: duckdb.DuckDBPyConnection) -> None:
-    """Keep the table catalogue beside the cells: the quality gate's freshness check reads it."""
-    from flows.ingest.statbank_catalogue import write_table_list
-
-    write_table_list(con)
