@@ -297,7 +297,7 @@ def publish(
         (staging / "quality" / "quality.json").write_text(gate.to_json(), encoding="utf-8")
         (staging / "quality" / "index.html").write_text(quality_page, encoding="utf-8")
         differences = verify_publication(
-            staging, settings.warehouse_path, lang, {"report.pdf (print page)": print_page}
+            staging, settings.warehouse_path, lang, {print_page_label(settings): print_page}
         )  # while the PDF is laid out
         if differences:
             raise PublishError(
@@ -355,6 +355,12 @@ def publish(
 
 
 NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def print_page_label(settings: Settings) -> str:
+    """What the publication check calls the print page: the PDF laid out from it, or, with the
+    PDF switched off (`BYMONITOR_PDF=false`), the page itself, which is then not published."""
+    return "report.pdf (print page)" if settings.pdf else "print.html (print page, no PDF made)"
 
 
 def recover_interrupted(published_dir: Path) -> None:

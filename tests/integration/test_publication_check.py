@@ -12,7 +12,7 @@ import pytest
 
 from flows import pipeline
 from flows.gate import GateFailed
-from flows.publish import verify
+from flows.publish import render, verify
 from flows.publish.formatting import Formatter
 from flows.publish.render import PublishError
 from flows.settings import Settings
@@ -80,8 +80,17 @@ def test_a_report_that_would_show_other_figures_is_not_published(published, monk
         return number(self, value + 1 if value is not None else None, decimals)
 
     monkeypatch.setattr(Formatter, "number", off_by_one)
+    checked: list[str] = []
+
+    def verify_publication(staging, warehouse, lang, extra_pages=None):
+        checked.extend(extra_pages or {})
+        return verify.verify_publication(staging, warehouse, lang, extra_pages)
+
+    monkeypatch.setattr(render, "verify_publication", verify_publication)
     with pytest.raises(PublishError) as caught:
         pipeline.publish_year(settings, 2026)
+    assert not settings.pdf  # the tests' publications make no PDF: the print page is named so
+    assert checked == ["print.html (print page, no PDF made)"]
     message = str(caught.value)
     assert "the 2026 report would not show what the marts hold" in message
     assert "town_population.population (town_id bodo, year 2026) shows 53\u00a0639" in message
