@@ -12,24 +12,12 @@ from typing import Any
 
 from flows.ingest.measures import load_measures_codebook
 from flows.publish.context import Context, marks_for
-from flows.publish.planning import current_signals
+from flows.publish.planning import current_signals, rules
 
 SOURCE = "measures"  # the register's loads in source_loads
 STATUSES = ("planned", "started", "completed", "stopped")
 # A measure that was stopped no longer addresses anything; a planned, started or completed one does.
 ADDRESSING = ("planned", "started", "completed")
-
-# Which indicators answer an early-warning rule's series (dbt/seeds/signal_rules.csv): a measure
-# addresses a raised warning when it covers the town and aims at one of them. A series that is
-# itself an indicator id (share_age_67_plus, women_per_100_men_20_44, ...) answers to that
-# indicator; the survey's rule to every survey indicator of the item it names (its subject).
-SIGNAL_INDICATORS: dict[str, tuple[str, ...]] = {
-    "population_change_1y": ("population_change_1y_pct", "population"),
-    "natural_growth": ("natural_growth_per_1000", "births_per_1000", "deaths_per_1000"),
-    "net_domestic_migration": ("net_domestic_migration_per_1000", "attractiveness_residual"),
-    "pop_20_44": ("share_age_20_66", "women_per_100_men_20_44"),
-    "jobs": ("jobs_workplace", "jobs_change_1y_pct", "jobs_change_5y_pct", "job_coverage_ratio"),
-}
 
 
 @cache
@@ -50,12 +38,20 @@ def register_year(ctx: Context) -> int | None:
     return max((y for y in years if y <= ctx.year), default=None)
 
 
+def answered_by(rule: dict) -> list[str]:
+    """The indicators the rule names as answering it (signal_backtest.answered_by), in order."""
+    return (rule.get("answered_by") or "").split()
+
+
 def signal_indicators(rule: dict, subject: str | None) -> set[str]:
-    """The indicators a measure may aim at to address a raised signal of this rule."""
+    """The indicators a measure may aim at to address a raised signal of this rule: a measure
+    addresses it when it covers the town and aims at one of them. A series that is itself an
+    indicator (share_age_67_plus, ...) answers to that indicator, the survey's rule to every
+    survey indicator of the item it names (its subject), any other to its answered_by."""
     series = rule.get("series") or ""
     if series == "survey" and subject:
         return {f"survey_{m}__{subject}" for m in ("share_agree", "share_yes", "mean_agreement")}
-    return {series, *SIGNAL_INDICATORS.get(series, ())}
+    return {series, *answered_by(rule)}
 
 
 def _indicator_name(ctx: Context, indicator: str) -> str:
@@ -410,15 +406,14 @@ def _gap_tables(ctx: Context, towns: list[dict]) -> list[str]:
 
 def methods_section(ctx: Context) -> dict[str, Any]:
     """How the verdicts are set, the yardstick, and which indicators answer a warning."""
-    names = {r["series"]: r[f"name_{ctx.lang}"] for r in ctx.data.marts["signal_backtest"]}
     mapping = [
         ctx.t(
             "programme_method_mapping_one",
-            rule=names[series],
-            indicators=", ".join(_indicator_name(ctx, i) for i in indicators),
+            rule=rule[f"name_{ctx.lang}"],
+            indicators=", ".join(_indicator_name(ctx, i) for i in answered_by(rule)),
         )
-        for series, indicators in SIGNAL_INDICATORS.items()
-        if series in names
+        for rule in rules(ctx)
+        if answered_by(rule)
     ]
     return {
         "intro": ctx.t.programme_method_register,

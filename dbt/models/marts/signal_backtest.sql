@@ -106,6 +106,7 @@ select
     cast(rules.sort_order as integer) as sort_order,
     rules.kind,
     rules.series,
+    rules.answered_by,
     rules.name_nb,
     rules.name_en,
     cast(rules.window_years as integer) as window_years,
