@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows import __version__, runtime, signals
+from flows import __version__, runtime, signals, temporary_server
 from flows.errors import BymonitorError
 from flows.settings import get_settings
 from flows.signals import interruption
@@ -234,8 +234,10 @@ def run(
     runtime.seed_prefect_database(settings)
     out.print(f"bymonitor: refresh in {safe(settings.home)} (starting Prefect)…", highlight=False)
     if wanted:
+        server = temporary_server.start()  # starts while the flows are imported
         from flows.refresh import backfill
 
+        _wait_for(server, settings)
         with _summary_after(settings):
             reports = backfill(years=wanted, force=force)
         for report in reports:
@@ -243,11 +245,18 @@ def run(
         return
     if not live and _report_is_up_to_date(settings, year):
         return
+    server = temporary_server.start()
     from flows.refresh import yearly_refresh
 
+    _wait_for(server, settings)
     with _summary_after(settings):
         report = yearly_refresh(year=year, live=live, allow_stale=allow_stale)
     out.print(f"[bold green]report:[/] {safe(report)}", highlight=False)
+
+
+def _wait_for(server: temporary_server.TemporaryServer | None, settings) -> None:
+    if server is not None:
+        server.wait_until_ready(settings.prefect_startup_timeout_s)
 
 
 def _report_is_up_to_date(settings, year: int | None) -> bool:

@@ -41,8 +41,10 @@ def configure(settings: Settings) -> None:
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "flows")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    # Prefect's temporary server needs no UI assets and no scheduler for a one-off refresh.
+    # Prefect's temporary server needs no UI assets and no scheduler for a one-off refresh, and
+    # no block types registered in its database (~1.5 s of its start; the flows use no blocks).
     os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_REGISTER_BLOCKS_ON_START", "false")
 
 
 def seed_prefect_database(settings: Settings) -> None:
