@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pytest
 from helpers import cell_positions, copy_built
@@ -92,3 +94,18 @@ def test_a_missing_year_without_a_status_fails_the_gate(settings, sample_documen
     pipeline.build(settings)
     with pytest.raises(GateFailed, match="Every town has a figure for every year"):
         pipeline.check(settings, 2026)
+
+
+def test_a_new_home_builds_from_the_last_parse_of_the_project(built_sample, tmp_path):
+    """dbt's partial parse carries over: the session's build left its parse in the checkout's
+    cache, and a home that never built starts from it instead of parsing every file."""
+    from flows.transform import PARSE_CACHE
+
+    settings = Settings(home=copy_built(built_sample, tmp_path / "new"))
+    shutil.rmtree(settings.dbt_target_dir)  # a home that never built: no parse of its own
+    assert (PARSE_CACHE / "bymonitor.duckdb.msgpack").exists()
+    pipeline.build(settings)
+    log = (settings.dbt_target_dir / "logs" / "dbt.log").read_text(encoding="utf-8")
+    assert "Unable to do partial parsing" not in log
+    assert "Partial parsing enabled" in log
+    assert _rows(settings, "select count(*) from marts.town_population") == [(220,)]
