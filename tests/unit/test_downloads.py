@@ -139,6 +139,17 @@ def test_xlsx_cells_that_look_like_formulas_are_strings_not_formulas(tmp_path):
     assert [row[2].value for row in sheet.iter_rows(min_row=2)] == [-1.5] * len(PAYLOADS)
 
 
+def test_xlsx_text_that_looks_like_cell_xml_or_an_error_stays_that_text(tmp_path):
+    texts = ["<r><t>x</t></r>", "<r></r>", "#N/A", "a < b & c", " padded "]
+    rows = [{"indicator_id": f"x{i}", "name_nb": text, "value": 1.0}
+            for i, text in enumerate(texts)]  # fmt: skip
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(ReportData(marts={"dim_indicator": rows}), path)
+    cells = [row[1] for row in load_workbook(path)["Indikatorer"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == texts
+    assert {c.data_type for c in cells} == {"s"}
+
+
 # ------------------------------------------------------------------------ CSV for Excel
 def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
     write_csvs(_report(), tmp_path)
