@@ -65,7 +65,7 @@ def warm_up_in_background() -> None:
     import threading
 
     def load() -> None:
-        for name in ("great_expectations", "weasyprint", "vl_convert", "openpyxl"):
+        for name in ("great_expectations", "weasyprint", "vl_convert"):
             try:
                 importlib.import_module(name)
             except Exception:  # an import that fails here fails loudly where it is used

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import csv
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import duckdb
+import xlsxwriter
 import yaml
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from flows.publish.marts import MARTS, ReportData
 from flows.warehouse import sql_identifier, sql_literal
@@ -348,36 +347,63 @@ def write_machine_csv(rows: list[dict], path: Path) -> None:
 
 
 # ------------------------------------------------------------------------ the workbook
-HEADER_FONT = Font(bold=True)
+PLAIN_INTEGER = "0"  # years, codes and positions: no thousands separator
+# The formats of times (a date and time without a time zone, as Excel has none)
+TIME_FORMATS = {datetime: "yyyy-mm-dd hh:mm:ss", date: "yyyy-mm-dd", time: "h:mm:ss",
+                timedelta: "[hh]:mm:ss"}  # fmt: skip
 
 
 def _number_format(places: int) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
+class _Formats:
+    """The workbook's cell formats, each (number format, bold) made once."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook) -> None:
+        self.workbook = workbook
+        self.made: dict[tuple[str | None, bool], Format] = {}
+
+    def __call__(self, number_format: str | None, bold: bool = False) -> Format | None:
+        if number_format is None and not bold:
+            return None
+        made = self.made.get((number_format, bold))
+        if made is None:
+            properties: dict[str, object] = {"bold": True} if bold else {}
+            if number_format is not None:
+                properties["num_format"] = number_format
+            made = self.made[(number_format, bold)] = self.workbook.add_format(properties)
+        return made
+
+
 def write_workbook(data: ReportData, path: Path) -> None:
     """A sheet per mart under a bokmål name, a sheet of contents (which mart each sheet holds,
     for programs) and one of definitions, with headers in bokmål frozen above an autofilter,
-    number formats and column widths."""
-    workbook = Workbook(write_only=True)
+    number formats and column widths. Rows are written in order, each as it is made
+    (XlsxWriter's constant_memory), so the workbook is never held whole."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    formats = _Formats(workbook)
     columns = Columns(data)
     sheets = sheet_names(list(data.marts))
     contents = [{"sheet": sheets[name], "mart": name, "rows": len(rows)}
                 for name, rows in data.marts.items()]  # fmt: skip
-    _sheet(workbook, CONTENTS_SHEET, contents, columns, ["sheet", "mart", "rows"],
-           {"sheet": "Ark", "mart": "Tabell i datamodellen (id)", "rows": "Rader"})  # fmt: skip
-    definitions = [{c: r.get(c) for c in DEFINITION_COLUMNS}
-                   for r in data.marts.get("dim_indicator", [])]  # fmt: skip
-    _sheet(workbook, "definisjoner", definitions, columns, DEFINITION_COLUMNS, mart="definisjoner")
-    for name, rows in data.marts.items():
-        _sheet(workbook, sheets[name], rows, columns, mart=name)
-    workbook.save(path)
+    try:
+        _sheet(workbook, formats, CONTENTS_SHEET, contents, columns, ["sheet", "mart", "rows"],
+               {"sheet": "Ark", "mart": "Tabell i datamodellen (id)", "rows": "Rader"})  # fmt: skip
+        definitions = [{c: r.get(c) for c in DEFINITION_COLUMNS}
+                       for r in data.marts.get("dim_indicator", [])]  # fmt: skip
+        _sheet(workbook, formats, "definisjoner", definitions, columns, DEFINITION_COLUMNS,
+               mart="definisjoner")  # fmt: skip
+        for name, rows in data.marts.items():
+            _sheet(workbook, formats, sheets[name], rows, columns, mart=name)
+    finally:
+        workbook.close()
 
 
-def _sheet(workbook, title: str, rows: list[dict], columns: Columns,
-           names: list[str] | None = None, headers: dict[str, str] | None = None,
-           mart: str = "") -> None:  # fmt: skip
-    sheet = workbook.create_sheet(title)
+def _sheet(workbook: xlsxwriter.Workbook, formats: _Formats, title: str, rows: list[dict],
+           columns: Columns, names: list[str] | None = None,
+           headers: dict[str, str] | None = None, mart: str = "") -> None:  # fmt: skip
+    sheet = workbook.add_worksheet(title)
     if names is None:
         names, shown = columns.names(mart, rows)
     else:
@@ -387,54 +413,67 @@ def _sheet(workbook, title: str, rows: list[dict], columns: Columns,
     labels = [(headers or {}).get(c) or columns.label(c, mart) for c in names]
     whole = _whole_columns(rows)
     widths = [len(label) for label in labels]
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
-    body = []
-    for row, out in zip(rows, shown, strict=True):
-        cells = []
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(names) - 1)
+    bold = formats(None, bold=True)
+    for i, label in enumerate(labels):
+        sheet.write_string(0, i, label, bold)
+    for r, (row, out) in enumerate(zip(rows, shown, strict=True), start=1):
         for i, column in enumerate(names):
-            places = columns.decimals(column, row, column in whole)
-            cell = _excel(sheet, out.get(column), places, column)
-            widths[i] = max(widths[i], len(spreadsheet_text(out.get(column), places)))
-            cells.append(cell)
-        body.append(cells)
-    for i, width in enumerate(widths, start=1):  # column widths before the first row is written
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width, 6) + 2, 60)
-    header = []
-    for label in labels:
-        cell = WriteOnlyCell(sheet, label)
-        cell.font = HEADER_FONT
-        header.append(cell)
-    sheet.append(header)
-    for cells in body:
-        sheet.append(cells)
+            value = out.get(column)
+            if isinstance(value, str):  # most cells: as spreadsheet_text, without its detour
+                widths[i] = max(widths[i], len(value) + value.startswith(FORMULA_STARTS))
+                if value:
+                    _write_text(sheet, r, i, value)
+                continue
+            # decimals matter to numbers only
+            places = columns.decimals(column, row, column in whole) if _is_number(value) else 0
+            widths[i] = max(widths[i], len(spreadsheet_text(value, places)))
+            cell, number_format = _excel(value, places, column)
+            if cell is None or cell == "":
+                continue  # an empty cell
+            if isinstance(cell, str):
+                _write_text(sheet, r, i, cell)
+            elif isinstance(cell, (int, float)):
+                sheet.write_number(r, i, cell, formats(number_format))
+            else:
+                sheet.write_datetime(r, i, cell, formats(number_format))
+    for i, width in enumerate(widths):
+        # the width in characters of the digits, as Excel stores it (7 pixels each)
+        sheet.set_column_pixels(i, i, 7 * min(max(width, 6) + 2, 60))
 
 
-def _excel(sheet, value: object, places: int = 0, column: str = "") -> object:
+def _write_text(sheet: Worksheet, row: int, column: int, text: str) -> None:
+    """A text cell, always text: never a formula, a number or a link."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        # XlsxWriter's constant_memory mode would put such a text into the file as the cell's
+        # XML (rich text); in plain parts it is written as text and reads as the one text it is
+        sheet.write_rich_string(row, column, text[:1], text[1:2], text[2:])
+    else:
+        sheet.write_string(row, column, text)
+
+
+def _excel(value: object, places: int = 0, column: str = "") -> tuple[object, str | None]:
+    """A cell's value as the workbook holds it (a text, a number, a time or None for an empty
+    cell) and its number format."""
     if isinstance(value, bool):
-        return "ja" if value else "nei"
+        return ("ja" if value else "nei"), None
     if _is_number(value):
         if isinstance(value, float) and not math.isfinite(value):
-            return None
-        cell = WriteOnlyCell(sheet, float(value) if isinstance(value, Decimal) else value)
+            return None, None
         plain = isinstance(value, int) and column.endswith(PLAIN_INTEGER_ENDS)
-        cell.number_format = (
-            "0" if plain else _number_format(0 if isinstance(value, int) else places)
-        )
-        return cell
+        number_format = PLAIN_INTEGER if plain else _number_format(
+            0 if isinstance(value, int) else places)  # fmt: skip
+        return (float(value) if isinstance(value, Decimal) else value), number_format
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-        return cell
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return value, next(f for kind, f in TIME_FORMATS.items() if isinstance(value, kind))
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # stored as text: openpyxl would otherwise write "=..." as a formula
-        return cell
-    return value
+    if value is None or isinstance(value, str):
+        return value, None
+    raise TypeError(f"a {type(value).__name__} cannot be written to the workbook: {value!r}")
 
 
 def write_duckdb_copy(warehouse: Path, path: Path) -> None:

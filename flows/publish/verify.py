@@ -13,7 +13,7 @@ import csv
 import math
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -45,6 +45,10 @@ def _naive(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
+def _at_time(value: date) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, time())
+
+
 def _plain(value: Any) -> Any:
     """A value as a comparable plain Python value (numbers as float, times as naive ISO text)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -62,9 +66,10 @@ def _plain(value: Any) -> Any:
 
 def _same(a: Any, b: Any, loose: bool) -> bool:
     """Equal; with `loose`, numbers to 14 significant digits and times to the second (what a
-    spreadsheet keeps)."""
-    if loose and isinstance(a, datetime) and isinstance(b, datetime):
-        return abs(_naive(a) - _naive(b)).total_seconds() < 1
+    spreadsheet keeps: a date is the time at its midnight, and a time at midnight reads back as
+    its date)."""
+    if loose and isinstance(a, date) and isinstance(b, date):
+        return abs(_naive(_at_time(a)) - _naive(_at_time(b))).total_seconds() < 1
     a, b = _plain(a), _plain(b)
     if loose and isinstance(a, float) and isinstance(b, float):
         return math.isclose(a, b, rel_tol=1e-14, abs_tol=1e-300)
@@ -193,20 +198,21 @@ def check_csvs(folder: Path, marts: dict[str, list[dict]]) -> list[str]:
 
 def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
     """The workbook's sheets: value by value where a sheet has the marts' column ids, else by
-    their rows (a sheet made for people)."""
-    from openpyxl import load_workbook
+    their rows (a sheet made for people). Read with calamine: values only, an empty cell as
+    None, a number with a date format as a time."""
+    from python_calamine import CalamineWorkbook
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+    workbook = CalamineWorkbook.from_path(str(path))
     problems = []
     try:
         sheets = _sheets(workbook)
         for mart, rows in marts.items():
             title = sheets.get(mart, mart[:31])
             file = f"data/{path.name}, sheet {title}"
-            if title not in workbook.sheetnames:
+            if title not in workbook.sheet_names:
                 problems.append(_problem(file, "the sheet", "nothing", f"{len(rows)} rows"))
                 continue
-            values = workbook[title].iter_rows(values_only=True)
+            values = iter(_sheet_rows(workbook, title))
             header = list(next(values, ()) or ())
             found = [dict(zip(header, line, strict=False)) for line in values if any(line)]
             if rows and not set(rows[0]) <= set(header):
@@ -219,12 +225,18 @@ def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
     return problems
 
 
+def _sheet_rows(workbook, title: str) -> list[list[Any]]:
+    """A sheet's rows from A1 on, an empty cell as None."""
+    lines = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    return [[None if value == "" else value for value in line] for line in lines]
+
+
 def _sheets(workbook) -> dict[str, str]:
     """The sheet of each mart, from the workbook's contents sheet (sheet name, mart id)."""
-    if CONTENTS_SHEET not in workbook.sheetnames:
+    if CONTENTS_SHEET not in workbook.sheet_names:
         return {}
-    lines = workbook[CONTENTS_SHEET].iter_rows(min_row=2, values_only=True)
-    return {line[1]: line[0] for line in lines if line and line[0] and line[1]}
+    lines = _sheet_rows(workbook, CONTENTS_SHEET)[1:]
+    return {line[1]: line[0] for line in lines if len(line) > 1 and line[0] and line[1]}
 
 
 def _as_excel(value: Any) -> Any:

