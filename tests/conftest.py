@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 from helpers import SAMPLE_STATBANK, SHARED_SSB
+from prefect_server import INFO as SERVER_INFO
 from prefect_server import PrefectServer
 
 from flows.settings import Settings
+
+PREFECT_SERVER = "prefect-server"  # the test run's server's folder, in the shared base temp
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,6 +24,15 @@ def pytest_configure(config: pytest.Config) -> None:
     time): the fixtures and tests that look at the PDF ask for it (`pdf=True`, or
     `BYMONITOR_PDF=true` for a command)."""
     os.environ["BYMONITOR_PDF"] = "false"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Under pytest-xdist the controller stops the test run's Prefect server (`prefect_server`),
+    once every worker has ended, whether the tests passed or not."""
+    if config.pluginmanager.has_plugin("dsession"):  # the controller of an xdist run
+        folder = config._tmp_path_factory.getbasetemp() / PREFECT_SERVER  # the workers' parent
+        if (folder / SERVER_INFO).exists():
+            PrefectServer.joined(folder).stop()
 
 
 @pytest.fixture
@@ -64,11 +76,15 @@ def write_document(tmp_path: Path) -> Callable[[dict, str], Path]:
 
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory) -> PrefectServer:
-    """One real Prefect server for the session's CLI runs (started here, stopped at the end),
-    so that each run does not start its own temporary server."""
-    server = PrefectServer(tmp_path_factory.mktemp("prefect-server")).start()
+    """One real Prefect server for the whole test run's CLI runs, so that each run does not start
+    its own temporary server: started by the first process that asks for it and shared by the
+    pytest-xdist workers. Stopped at the end by pytest (here) or, under xdist, by the controller
+    (`pytest_unconfigure`). Tests that query it find their own flow runs among everyone's."""
+    folder = once_per_test_run(tmp_path_factory, PREFECT_SERVER, lambda f: PrefectServer(f).start())
+    server = PrefectServer.joined(folder)
     yield server
-    server.stop()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # this process is the test run
+        server.stop()
 
 
 def once_per_test_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:

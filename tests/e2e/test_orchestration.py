@@ -1,6 +1,6 @@
-"""The refresh as Prefect runs it: against a real Prefect server started by the test, deployed on
-its yearly schedule, one writer at a time, and recorded in the warehouse's run history. The
-server holds the flow runs of other tests too: a test looks at its own."""
+"""The refresh as Prefect runs it: against a real Prefect server started for the test run,
+deployed on its yearly schedule, one writer at a time, and recorded in the warehouse's run
+history. The server holds the flow runs of every test of the run: a test looks at its own."""
 
 from __future__ import annotations
 
