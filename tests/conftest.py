@@ -6,11 +6,12 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
-from helpers import SAMPLE_STATBANK, SHARED_SSB
+from helpers import BYMONITOR, SAMPLE_STATBANK, SHARED_SSB, run_cli
 from prefect_server import INFO as SERVER_INFO
 from prefect_server import PrefectServer
 
@@ -102,6 +103,35 @@ def once_per_test_run(tmp_path_factory, name: str, make: Callable[[Path], None])
             make(target)
             done.touch()
     return target
+
+
+@pytest.fixture(scope="session")
+def cli_published(prefect_server, tmp_path_factory) -> Iterator[tuple[Path, CompletedProcess[str]]]:
+    """`bymonitor run` on the sample, through the installed command against the test run's
+    Prefect server, once per test run: its home, and what the command printed. Tests read the
+    home and query its flow run on the server; a test that changes anything in it (another run,
+    even one that finds nothing to do) works on a copy (`shutil.copytree`); at the end each
+    process checks that nothing in the home was written after it was made."""
+
+    def make(root: Path) -> None:
+        (root / "home").mkdir()
+        completed = run_cli(root / "home", "run", env=prefect_server.env())
+        (root / "stdout").write_text(completed.stdout, encoding="utf-8")
+        (root / "stderr").write_text(completed.stderr, encoding="utf-8")
+        (root / "returncode").write_text(str(completed.returncode), encoding="utf-8")
+
+    root = once_per_test_run(tmp_path_factory, "cli-published", make)  # made even if it failed
+    completed = CompletedProcess(
+        [str(BYMONITOR), "run"],
+        int((root / "returncode").read_text(encoding="utf-8")),
+        (root / "stdout").read_text(encoding="utf-8"),
+        (root / "stderr").read_text(encoding="utf-8"),
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    yield root / "home", completed
+    made = (root.parent / "cli-published.done").stat().st_mtime
+    written = [p for p in (root / "home").rglob("*") if p.stat().st_mtime > made]
+    assert not written, f"a test wrote into the shared home instead of a copy: {written[:5]}"
 
 
 @pytest.fixture(scope="session")

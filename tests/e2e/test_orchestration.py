@@ -59,11 +59,10 @@ def test_the_schedule_deploys_to_a_prefect_server_with_its_cron_zone_and_paramet
 
 
 @pytest.fixture(scope="module")
-def served_run(prefect_server, tmp_path_factory):
-    home = tmp_path_factory.mktemp("served")
-    completed = run_cli(home, "run", env=prefect_server.env())
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return home, completed
+def served_run(cli_published):
+    """The test run's `bymonitor run` against its Prefect server (conftest `cli_published`):
+    read here, copied before another run."""
+    return cli_published
 
 
 def _flow_run_that_published(server, index: Path) -> str:
