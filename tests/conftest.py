@@ -6,14 +6,18 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
-from helpers import SAMPLE_STATBANK, SHARED_SSB
+from helpers import BYMONITOR, SAMPLE_STATBANK, SHARED_SSB, run_cli
+from prefect_server import INFO as SERVER_INFO
 from prefect_server import PrefectServer
 
 from flows.settings import Settings
+
+PREFECT_SERVER = "prefect-server"  # the test run's server's folder, in the shared base temp
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -21,6 +25,15 @@ def pytest_configure(config: pytest.Config) -> None:
     time): the fixtures and tests that look at the PDF ask for it (`pdf=True`, or
     `BYMONITOR_PDF=true` for a command)."""
     os.environ["BYMONITOR_PDF"] = "false"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Under pytest-xdist the controller stops the test run's Prefect server (`prefect_server`),
+    once every worker has ended, whether the tests passed or not."""
+    if config.pluginmanager.has_plugin("dsession"):  # the controller of an xdist run
+        folder = config._tmp_path_factory.getbasetemp() / PREFECT_SERVER  # the workers' parent
+        if (folder / SERVER_INFO).exists():
+            PrefectServer.joined(folder).stop()
 
 
 @pytest.fixture
@@ -64,11 +77,15 @@ def write_document(tmp_path: Path) -> Callable[[dict, str], Path]:
 
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory) -> PrefectServer:
-    """One real Prefect server for the session's CLI runs (started here, stopped at the end),
-    so that each run does not start its own temporary server."""
-    server = PrefectServer(tmp_path_factory.mktemp("prefect-server")).start()
+    """One real Prefect server for the whole test run's CLI runs, so that each run does not start
+    its own temporary server: started by the first process that asks for it and shared by the
+    pytest-xdist workers. Stopped at the end by pytest (here) or, under xdist, by the controller
+    (`pytest_unconfigure`). Tests that query it find their own flow runs among everyone's."""
+    folder = once_per_test_run(tmp_path_factory, PREFECT_SERVER, lambda f: PrefectServer(f).start())
+    server = PrefectServer.joined(folder)
     yield server
-    server.stop()
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # this process is the test run
+        server.stop()
 
 
 def once_per_test_run(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
@@ -86,6 +103,35 @@ def once_per_test_run(tmp_path_factory, name: str, make: Callable[[Path], None])
             make(target)
             done.touch()
     return target
+
+
+@pytest.fixture(scope="session")
+def cli_published(prefect_server, tmp_path_factory) -> Iterator[tuple[Path, CompletedProcess[str]]]:
+    """`bymonitor run` on the sample, through the installed command against the test run's
+    Prefect server, once per test run: its home, and what the command printed. Tests read the
+    home and query its flow run on the server; a test that changes anything in it (another run,
+    even one that finds nothing to do) works on a copy (`shutil.copytree`); at the end each
+    process checks that nothing in the home was written after it was made."""
+
+    def make(root: Path) -> None:
+        (root / "home").mkdir()
+        completed = run_cli(root / "home", "run", env=prefect_server.env())
+        (root / "stdout").write_text(completed.stdout, encoding="utf-8")
+        (root / "stderr").write_text(completed.stderr, encoding="utf-8")
+        (root / "returncode").write_text(str(completed.returncode), encoding="utf-8")
+
+    root = once_per_test_run(tmp_path_factory, "cli-published", make)  # made even if it failed
+    completed = CompletedProcess(
+        [str(BYMONITOR), "run"],
+        int((root / "returncode").read_text(encoding="utf-8")),
+        (root / "stdout").read_text(encoding="utf-8"),
+        (root / "stderr").read_text(encoding="utf-8"),
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    yield root / "home", completed
+    made = (root.parent / "cli-published.done").stat().st_mtime
+    written = [p for p in (root / "home").rglob("*") if p.stat().st_mtime > made]
+    assert not written, f"a test wrote into the shared home instead of a copy: {written[:5]}"
 
 
 @pytest.fixture(scope="session")

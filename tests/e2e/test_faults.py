@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import BYMONITOR, SAMPLE_DIR, cell_positions, run_cli, tree_bytes, warehouse_state
+from helpers import BYMONITOR, SAMPLE_DIR, cell_positions, tree_bytes, warehouse_state
 
 from flows.holdpoints import POINTS
 
@@ -27,11 +27,9 @@ BODO_2026 = 53638  # SSB, 1 January 2026
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, prefect_server) -> Path:
-    home = tmp_path_factory.mktemp("published")
-    completed = run_cli(home, "run", env=prefect_server.env())
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return home
+def published(cli_published) -> Path:
+    """The test run's published home (conftest `cli_published`): every test here copies it."""
+    return cli_published[0]
 
 
 @pytest.fixture(scope="module")

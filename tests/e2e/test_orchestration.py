@@ -1,5 +1,6 @@
-"""The refresh as Prefect runs it: against a real Prefect server started by the test, deployed on
-its yearly schedule, one writer at a time, and recorded in the warehouse's run history."""
+"""The refresh as Prefect runs it: against a real Prefect server started for the test run,
+deployed on its yearly schedule, one writer at a time, and recorded in the warehouse's run
+history. The server holds the flow runs of every test of the run: a test looks at its own."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import shutil
 import socket
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -57,29 +59,42 @@ def test_the_schedule_deploys_to_a_prefect_server_with_its_cron_zone_and_paramet
 
 
 @pytest.fixture(scope="module")
-def served_run(prefect_server, tmp_path_factory):
-    home = tmp_path_factory.mktemp("served")
-    completed = run_cli(home, "run", env=prefect_server.env())
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return home, completed
+def served_run(cli_published):
+    """The test run's `bymonitor run` against its Prefect server (conftest `cli_published`):
+    read here, copied before another run."""
+    return cli_published
+
+
+def _flow_run_that_published(server, index: Path) -> str:
+    """The id of the one flow run whose log says it published `index`: the server holds the
+    runs of every test, and no other run publishes into this home."""
+    needle = str(index)[-190:]  # the API's text search takes up to 200 characters
+    logs = server.post("/logs/filter", {"logs": {"text": {"query": f'"{needle}"'}}, "limit": 200})
+    published = {e["flow_run_id"] for e in logs if e["message"].endswith(f"report: {index}")}
+    assert len(published) == 1, logs
+    return published.pop()
 
 
 def test_a_run_against_the_server_is_a_completed_flow_run_with_its_tasks(
     prefect_server, served_run
 ):
     home, _ = served_run
-    assert (home / "reports" / "published" / "2026" / "index.html").is_file()
+    index = home / "reports" / "published" / "2026" / "index.html"
+    assert index.is_file()
+    flow_run_id = _flow_run_that_published(prefect_server, index)
     runs = prefect_server.post(
         "/flow_runs/filter",
-        {"flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}, "limit": 50},
-    )
-    flows = {f["id"]: f["name"] for f in prefect_server.post("/flows/filter", {"limit": 50})}
-    assert "yearly-refresh" in {flows[r["flow_id"]] for r in runs}
-    tasks = prefect_server.post("/task_runs/filter", {"limit": 200})
+        {"flow_runs": {"id": {"any_": [flow_run_id]},
+                       "state": {"type": {"any_": ["COMPLETED"]}}}},
+    )  # fmt: skip
+    assert len(runs) == 1, runs
+    assert prefect_server.get(f"/flows/{runs[0]['flow_id']}")["name"] == "yearly-refresh"
+    own = {"flow_run_id": {"any_": [flow_run_id]}}
+    tasks = prefect_server.post("/task_runs/filter", {"task_runs": own, "limit": 200})
     names = {re.sub(r"-[0-9a-f]+$", "", t["name"]) for t in tasks}
     assert {"ingest-statbank-files", "ingest-survey-and-interviews", "build-marts",
             "quality-gate", "publish-report"} <= names  # fmt: skip
-    logs = prefect_server.post("/logs/filter", {"limit": 200})
+    logs = prefect_server.post("/logs/filter", {"logs": own, "limit": 200})
     assert any("07459.json: loaded" in entry["message"] for entry in logs)
 
 

@@ -1,7 +1,7 @@
 """The README's promise: `bymonitor run` on the sample publishes a real report, and again is safe.
 
-Runs the installed command in its own process: a real Prefect flow run (temporary local server),
-dbt, Great Expectations and the renderer, in a temporary BYMONITOR_HOME.
+Runs the installed command in its own process: a real Prefect flow run, dbt, Great Expectations
+and the renderer, in a temporary BYMONITOR_HOME.
 """
 
 from __future__ import annotations
@@ -30,11 +30,22 @@ TOWN_PAGES = [
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    completed = run_cli(home, "run")
-    assert completed.returncode == 0, completed.stdout + completed.stderr
-    return home, completed
+def first_run(cli_published):
+    """The test run's `bymonitor run` of the sample in a new home (conftest `cli_published`),
+    against the test run's Prefect server; read here, copied before another run.
+
+    The way `make run` goes, with no Prefect server and so Prefect's temporary one, is run end
+    to end by test_privacy (a whole `bymonitor run` with no PREFECT_API_URL, which must succeed)
+    and by test_faults' SIGTERM test (the temporary server starts beside dbt and ends with the
+    run and all its children)."""
+    return cli_published
+
+
+def _copy(first_run, tmp_path: Path) -> Path:
+    """A copy of the first run's home, for a test that runs again in it."""
+    home = tmp_path / "home"
+    shutil.copytree(first_run[0], home)
+    return home
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +123,8 @@ def test_status_tells_what_happened(first_run):
     assert "published: 2026" in out
 
 
-def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server):
-    home, _ = first_run
+def test_a_second_run_adds_nothing_and_says_so(first_run, prefect_server, tmp_path):
+    home = _copy(first_run, tmp_path)
     completed = run_cli(home, "run", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "it is up to date (Prefect not started)" in completed.stdout
@@ -142,7 +153,7 @@ def test_errors_are_one_sentence_and_exit_non_zero(tmp_path):
 def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(
     first_run, tmp_path, prefect_server
 ):
-    home, _ = first_run
+    home = _copy(first_run, tmp_path)
     report = home / "reports" / "published" / "2026"
     before = {p: p.read_bytes() for p in report.rglob("*") if p.is_file()}
     broken = tmp_path / "sample"
