@@ -155,7 +155,7 @@ def build_pages(
     overview_marks = marks_for(p.get("origin") for p in places if p.get("population"))
     sources = source_list(data.used_loads, data.source_tables(), t, lang)
     weights = data.index_weights()
-    ssb_statuses = data.ssb_symbol_statuses()
+    ssb_statuses = env.globals["ssb_statuses"]  # dim_value_status, read once
     common = {
         "root": "",
         "year": year,
