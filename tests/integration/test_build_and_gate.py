@@ -96,11 +96,12 @@ def test_a_missing_year_without_a_status_fails_the_gate(settings, sample_documen
         pipeline.check(settings, 2026)
 
 
-def test_a_new_home_builds_from_the_last_parse_of_the_project(built_sample, tmp_path):
+def test_a_new_home_builds_from_the_last_parse_of_the_project(built_sample, tmp_path, monkeypatch):
     """dbt's partial parse carries over: the session's build left its parse in the checkout's
     cache, and a home that never built starts from it instead of parsing every file."""
     from flows.transform import PARSE_CACHE
 
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")  # dbt says how it parsed in its debug log
     settings = Settings(home=copy_built(built_sample, tmp_path / "new"))
     shutil.rmtree(settings.dbt_target_dir)  # a home that never built: no parse of its own
     assert (PARSE_CACHE / "bymonitor.duckdb.msgpack").exists()
