@@ -50,6 +50,19 @@ def copy_built(built: Path, target: Path) -> Path:
     return target
 
 
+def pdf_pages(path: Path) -> list[str]:
+    """A PDF's text page by page (pdftotext where installed, else pypdf)."""
+    if shutil.which("pdftotext"):
+        out = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        pages = out.split("\f")
+        return pages[:-1] if pages and not pages[-1].strip() else pages
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
 def cell_positions(document: dict, **codes: str) -> list[int]:
     """Positions in `value` of the cells whose codes match, e.g. Region="K-1804", Tid="2022"."""
     from flows.ingest import jsonstat

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR, cell_positions, run_cli
+from helpers import SAMPLE_DIR, cell_positions, run_cli, tree_bytes
 
 pytestmark = pytest.mark.e2e
 SAMPLE_INPUTS = [
@@ -185,12 +185,15 @@ def _loads(warehouse: Path) -> list[tuple]:
         con.close()
 
 
-def test_a_backfill_publishes_each_year_and_skips_what_is_published(tmp_path, prefect_server):
-    completed = run_cli(tmp_path, "run", "--years", "2025-2026", env=prefect_server.env())
+def test_a_backfill_publishes_each_year_and_skips_what_is_published(
+    first_run, tmp_path, prefect_server
+):
+    home = _copy(first_run, tmp_path)  # 2026 is published there, 2025 is not
+    published = home / "reports" / "published"
+    before = tree_bytes(published / "2026")
+    completed = run_cli(home, "run", "--years", "2025-2026", env=prefect_server.env())
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    published = tmp_path / "reports" / "published"
-    assert (published / "2025" / "manifest.json").is_file()
-    assert (published / "2026" / "manifest.json").is_file()
-    again = run_cli(tmp_path, "run", "--years", "2026", env=prefect_server.env())
-    assert again.returncode == 0
-    assert "2026: already published, skipped" in again.stderr
+    assert "2026: already published, skipped" in completed.stderr
+    manifest = json.loads((published / "2025" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["report_year"] == 2025
+    assert tree_bytes(published / "2026") == before

@@ -10,14 +10,12 @@ import csv
 import json
 import re
 import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR
-from pypdf import PdfReader
+from helpers import SAMPLE_DIR, pdf_pages
 
 from flows import pipeline
 from flows.settings import Settings
@@ -148,17 +146,6 @@ def read(path: Path) -> Page:
 
 def tables_in(phrase: re.Pattern, text: str) -> set[str]:
     return {t.strip() for m in phrase.finditer(text) for t in m.group(1).split(",") if t.strip()}
-
-
-def pdf_pages(path: Path) -> list[str]:
-    """The PDF's text page by page (pdftotext where installed, else pypdf)."""
-    if shutil.which("pdftotext"):
-        out = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
-        ).stdout.decode("utf-8")
-        pages = out.split("\f")
-        return pages[:-1] if pages and not pages[-1].strip() else pages
-    return [page.extract_text() for page in PdfReader(path).pages]
 
 
 def squash(text: str) -> str:
