@@ -111,6 +111,9 @@ def _last_run(home: Path) -> tuple[dict[str, float], int]:
 def _env(home: Path, inputs: Path | None, code: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
     env["BYMONITOR_HOME"] = str(home)
+    # every scenario draws its charts, as a year with new figures does (no reuse of the
+    # checkout's chart cache, which the tests and repeated laptop runs fill)
+    env["BYMONITOR_CHART_CACHE_DIR"] = str(home.parent / f"{home.name}-charts")
     if code:  # the baseline's `flows` package instead of this tree's
         env["PYTHONPATH"] = str(code)
     if inputs:
@@ -155,8 +158,9 @@ def one_round(scratch: Path, national: Path, baseline: Path | None = None) -> di
 
     work = scratch / "F"
     manifest = prepare(home, work)  # untimed set-up
+    floor_env = {**os.environ, "BYMONITOR_CHART_CACHE_DIR": str(scratch / "F-charts")}
     measured = measure([sys.executable, str(REPO / "benchmarks" / "floor.py"), str(home),
-                        str(work), str(manifest)], os.environ.copy())  # fmt: skip
+                        str(work), str(manifest)], floor_env)  # fmt: skip
     floor = json.loads(measured["stdout"].strip().splitlines()[-1])
     results["F"] = {**measured, "stages": floor["stages"], "rows": results["S"]["rows"]}
     return results

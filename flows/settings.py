@@ -5,7 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr, SecretStr, ValidationError, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.errors import BymonitorError
@@ -58,6 +65,11 @@ class Settings(BaseSettings):
         "is the slowest part of publishing (about half a minute); `BYMONITOR_PDF=false` leaves "
         "it out of quick runs on a laptop. The scheduled refresh keeps the default.",
     )
+    chart_cache_dir: Path | None = Field(
+        default=REPO_ROOT / ".cache" / "charts",
+        description="Charts rendered before, reused when a chart's Vega-Lite specification and "
+        "number format are the same (`flows.publish.charts`); unset (empty) renders every chart.",
+    )
     hold_at: str | None = Field(
         default=None,
         pattern=f"^({'|'.join(HOLD_POINTS)})$",
@@ -94,6 +106,11 @@ class Settings(BaseSettings):
         ge=10,
         description="How long to wait for Prefect's temporary local server to start.",
     )
+
+    @field_validator("chart_cache_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _polite_to_ssb(self) -> Settings:

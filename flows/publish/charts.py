@@ -7,9 +7,14 @@ the tables write it, which the SVG gives each bar and point as its tooltip (an S
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import html
+import json
+import os
 import re
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -43,7 +48,7 @@ def d3_locale(locale: str) -> dict:
     }
 
 
-def to_svg(chart: alt.TopLevelMixin, locale: str) -> str:
+def to_svg(chart: alt.TopLevelMixin, locale: str, cache: Path | None = None) -> str:
     """The chart as an SVG element to inline in HTML, its numbers in the locale's format."""
     spec = (
         chart.configure(font=FONT, aria=False)
@@ -52,8 +57,28 @@ def to_svg(chart: alt.TopLevelMixin, locale: str) -> str:
         .configure_legend(orient="bottom", title=None, labelFontSize=FONT_SIZE, labelLimit=0)
         .to_dict()
     )
-    svg = vl_convert.vegalite_to_svg(spec, format_locale=d3_locale(locale), allowed_base_urls=[])
+    svg = render_svg(spec, d3_locale(locale), cache)
     return tooltips(narrowest(svg[svg.index("<svg") :]))  # no XML prolog: inlined in HTML
+
+
+def render_svg(spec: dict, format_locale: dict, cache: Path | None) -> str:
+    """vl-convert's SVG of a Vega-Lite specification. With a cache folder, a specification
+    rendered before (the same spec, number format and vl-convert version: the same SVG) is
+    read from there instead of being drawn again (~50 ms a chart); a new one is kept there.
+    The cache only ever saves time: an unreadable or unwritable folder renders as usual."""
+    key = json.dumps([vl_convert.__version__, spec, format_locale], sort_keys=True, default=str)
+    path = cache / f"{hashlib.sha256(key.encode()).hexdigest()}.svg" if cache else None
+    if path is not None:
+        with contextlib.suppress(OSError):
+            return path.read_text(encoding="utf-8")
+    svg = vl_convert.vegalite_to_svg(spec, format_locale=format_locale, allowed_base_urls=[])
+    if path is not None:
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial.write_text(svg, encoding="utf-8")
+            os.replace(partial, path)  # whole or not at all, for processes reading beside
+    return svg
 
 
 def narrowest(svg: str) -> str:

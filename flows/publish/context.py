@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from statistics import mean
 from typing import Any
 
@@ -75,8 +76,17 @@ class Sentence:
 class Context:
     """Looks up values and formats them for one report year and language."""
 
-    def __init__(self, data: ReportData, year: int, fmt: Formatter, t: Any, lang: str) -> None:
+    def __init__(
+        self,
+        data: ReportData,
+        year: int,
+        fmt: Formatter,
+        t: Any,
+        lang: str,
+        chart_cache: Path | None = None,
+    ) -> None:
         self.data, self.year, self.fmt, self.t, self.lang = data, year, fmt, t, lang
+        self.chart_cache = chart_cache  # charts rendered before (Settings.chart_cache_dir)
         self.catalogue = data.indicators()
         self.facts = data.values()
         self.theme_labels: dict[str, str] = {}  # interview theme code → label
@@ -201,7 +211,8 @@ class Context:
         alt = " ".join([f"{title}.", summary, *notes])
         if marks:
             alt = f"{alt} ({', '.join(self.t['mark_' + m] for m in marks)})"
-        return Figure(charts.to_svg(chart, self.fmt.locale), alt, source, marks, notes, title)
+        svg = charts.to_svg(chart, self.fmt.locale, self.chart_cache)
+        return Figure(svg, alt, source, marks, notes, title)
 
     def tip(self, label: str, shown: str) -> str:
         """A bar's or point's tooltip: what it is and its value as the tables write it."""

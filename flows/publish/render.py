@@ -116,7 +116,7 @@ def build_pages(
     t = load_messages(settings, lang)
     fmt = Formatter(lang, t["units_after"])
     env = _environment(settings, fmt, t, data, lang)
-    ctx = Context(data, year, fmt, t, lang)
+    ctx = Context(data, year, fmt, t, lang, settings.chart_cache_dir)
     ctx.theme_labels = {
         code: labels[lang] for code, labels in interview_scales()["themes"].values.items()
     }

@@ -190,3 +190,24 @@ def test_agreement_bars_keep_the_whole_1_to_5_scale_whatever_the_town(highest):
     assert encoding["x2"] == {"datum": 1}  # bars start at 1, the scale's low end
     lines = texts(charts.to_svg(chart, "nb_NO"))
     assert {"1", "5"} <= set(lines) and "0" not in lines
+
+
+def test_a_chart_rendered_before_is_read_from_the_cache_and_a_new_one_is_drawn(tmp_path):
+    chart = charts.lines(series([100.0, 101.5, 103.0]), "Folketall", "personer", (2016, 2018))
+    drawn = charts.to_svg(chart, "nb_NO", cache=tmp_path)
+    assert drawn == charts.to_svg(chart, "nb_NO")  # the same drawing as without a cache
+    [kept] = tmp_path.iterdir()
+    kept.write_text(kept.read_text(encoding="utf-8").replace("Folketall", "Fra hurtiglageret"))
+    assert "Fra hurtiglageret" in charts.to_svg(chart, "nb_NO", cache=tmp_path)  # not drawn again
+    english = charts.to_svg(chart, "en_GB", cache=tmp_path)  # another number format: drawn
+    assert "Folketall" in english and "101.5" in texts(english)
+    other = charts.lines(series([100.0, 101.5, 104.0]), "Folketall", "personer", (2016, 2018))
+    assert "104" in charts.to_svg(other, "nb_NO", cache=tmp_path)
+    assert len(list(tmp_path.iterdir())) == 3
+
+
+def test_an_unwritable_chart_cache_only_costs_time(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    chart = charts.lines(series([1.0, 2.0]), "Folketall", "personer", (2016, 2017))
+    assert charts.to_svg(chart, "nb_NO", cache=blocked / "charts") == charts.to_svg(chart, "nb_NO")
