@@ -453,6 +453,12 @@ def _write_text(sheet: Worksheet, row: int, column: int, text: str) -> None:
         sheet.write_string(row, column, text)
 
 
+def excel_value(value: object, column: str = "") -> object:
+    """What the workbook's cell holds for a value shown in a sheet (None: an empty cell)."""
+    cell = _excel(value, 0, column)[0]
+    return None if cell == "" else cell
+
+
 def _excel(value: object, places: int = 0, column: str = "") -> tuple[object, str | None]:
     """A cell's value as the workbook holds it (a text, a number, a time or None for an empty
     cell) and its number format."""

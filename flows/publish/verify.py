@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import yaml
 
-from flows.publish.downloads import CONTENTS_SHEET, neutralise
+from flows.publish.downloads import CONTENTS_SHEET, Columns, excel_value, neutralise
 from flows.publish.marts import MARTS, read_report_data
 from flows.settings import REPO_ROOT
 from flows.warehouse import sql_identifier
@@ -117,7 +117,8 @@ def _compare_rows(
         pairs = list(zip(expected_keys, rows, found, strict=True))
     problems = []
     for identity, row, other in pairs:
-        where = ", ".join(f"{k} {v}" for k, v in zip(keys, identity, strict=True)) or "a row"
+        where = ", ".join(f"{k} {_written(v)}" for k, v in zip(keys, identity, strict=True))
+        where = where or "a row"
         if other is None:
             problems.append(_problem(file, f"the row {where}", "nothing", "a row"))
         else:
@@ -129,6 +130,11 @@ def _compare_rows(
         if len(problems) >= SHOWN_AT_MOST:
             break
     return problems
+
+
+def _written(value: Any) -> Any:
+    """A key's value as a reader writes it (a year as 2026, not 2026.0)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _csv_rows(path: Path, columns: list[str]) -> tuple[list[dict], list[str]]:
@@ -196,10 +202,14 @@ def check_csvs(folder: Path, marts: dict[str, list[dict]]) -> list[str]:
     return problems
 
 
-def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
-    """The workbook's sheets: value by value where a sheet has the marts' column ids, else by
-    their rows (a sheet made for people). Read with calamine: values only, an empty cell as
-    None, a number with a date format as a time."""
+def check_workbook(
+    path: Path, marts: dict[str, list[dict]], columns: Columns | None = None
+) -> list[str]:
+    """The workbook's sheets, value by value: a sheet with the marts' column ids holds the
+    mart's values; a sheet made for people (headers in words, codes in words, a town's name
+    beside its id: `columns`, as the workbook is written) holds them as those words, its
+    numbers unrounded. Without `columns` a sheet for people is checked by its rows only. Read
+    with calamine: values only, an empty cell as None, a number with a date format as a time."""
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
@@ -214,15 +224,31 @@ def check_workbook(path: Path, marts: dict[str, list[dict]]) -> list[str]:
                 continue
             values = iter(_sheet_rows(workbook, title))
             header = list(next(values, ()) or ())
-            found = [dict(zip(header, line, strict=False)) for line in values if any(line)]
-            if rows and not set(rows[0]) <= set(header):
-                if len(found) != len(rows):
-                    problems.append(_problem(file, "the number of rows", len(found), len(rows)))
-                continue
-            problems += _compare_rows(file, mart, rows, found, _as_excel, loose=True)
+            lines = [line for line in values if any(line)]
+            if not rows or set(rows[0]) <= set(header):  # the marts' column ids
+                found = [dict(zip(header, line, strict=False)) for line in lines]
+                problems += _compare_rows(file, mart, rows, found, _as_excel, loose=True)
+            elif columns is None:
+                if len(lines) != len(rows):
+                    problems.append(_problem(file, "the number of rows", len(lines), len(rows)))
+            else:
+                problems += _compare_for_people(file, mart, rows, header, lines, columns)
     finally:
         workbook.close()
     return problems
+
+
+def _compare_for_people(
+    file: str, mart: str, rows: list[dict], header: list, lines: list[list], columns: Columns
+) -> list[str]:
+    """A sheet made for people against the mart as the workbook shows it (`Columns`)."""
+    names, shown = columns.names(mart, rows)
+    labels = [columns.label(name, mart) for name in names]
+    if header[: len(labels)] != labels or any(header[len(labels) :]):
+        return [_problem(file, "the header row", ", ".join(map(str, header)), ", ".join(labels))]
+    found = [dict(zip(names, line, strict=False)) for line in lines]
+    expected = [{name: excel_value(row.get(name), name) for name in names} for row in shown]
+    return _compare_rows(file, mart, expected, found, loose=True)
 
 
 def _sheet_rows(workbook, title: str) -> list[list[Any]]:
@@ -363,7 +389,7 @@ def verify_publication(
     data = read_report_data(warehouse)  # afresh, not what the pages were rendered from
     marts = data.marts
     problems = check_csvs(staging / "data", marts)
-    problems += check_workbook(staging / "data" / "bymonitor.xlsx", marts)
+    problems += check_workbook(staging / "data" / "bymonitor.xlsx", marts, Columns(data))
     problems += check_duckdb_copy(staging / "bymonitor.duckdb", marts)
     pages = {str(p.relative_to(staging)): p.read_text(encoding="utf-8")
              for p in sorted(staging.rglob("*.html")) if not p.name.startswith(".")}  # fmt: skip

@@ -172,6 +172,26 @@ def test_the_workbook_check_compares_a_sheet_with_the_marts_ids_value_by_value(t
                      "but the marts hold 0."]  # fmt: skip
 
 
+def test_the_workbook_check_compares_a_sheet_for_people_value_by_value_in_its_words(tmp_path):
+    data = _report()
+    path = tmp_path / "bymonitor.xlsx"
+    write_workbook(data, path)
+    columns = Columns(data)
+    assert check_workbook(path, data.marts, columns) == []  # codes as words, flags as ja/nei
+    changed = [dict(r) for r in data.marts["fct_indicator_values"]]
+    changed[0]["value"] += 1e-9  # unrounded in the workbook: a change past the shown decimals
+    changed[1]["origin"] = "official"  # shown as words
+    changed[2]["is_suppressed"] = True  # shown as ja/nei
+    problems = check_workbook(path, {**data.marts, "fct_indicator_values": changed}, columns)
+    assert [p.split(" of ")[0] for p in problems] == [
+        "data/bymonitor.xlsx, sheet Indikatorverdier: value",
+        "data/bymonitor.xlsx, sheet Indikatorverdier: origin",
+        "data/bymonitor.xlsx, sheet Indikatorverdier: is_suppressed",
+    ], problems
+    assert problems[2].endswith("of geo_code bodo, indicator_id population, year 2026 shows nei, "
+                                "but the marts hold ja.")  # fmt: skip
+
+
 # ------------------------------------------------------------------------ CSV for Excel
 def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
     write_csvs(_report(), tmp_path)
