@@ -22,7 +22,13 @@ from typing import Any
 import duckdb
 import yaml
 
-from flows.publish.downloads import CONTENTS_SHEET, Columns, excel_value, neutralise
+from flows.publish.downloads import (
+    CONTENTS_SHEET,
+    Columns,
+    excel_value,
+    neutralise,
+    spreadsheet_text,
+)
 from flows.publish.marts import MARTS, read_report_data
 from flows.settings import REPO_ROOT
 from flows.warehouse import sql_identifier
@@ -180,9 +186,13 @@ def _read_csv(path: Path) -> tuple[list[str], list[dict]]:
         return header, [dict(zip(header, line, strict=False)) for line in reader]
 
 
-def check_csvs(folder: Path, marts: dict[str, list[dict]]) -> list[str]:
+def check_csvs(
+    folder: Path, marts: dict[str, list[dict]], columns: Columns | None = None
+) -> list[str]:
     """The CSV downloads. A file with the marts' column ids is compared value by value; one made
-    for people (headers in words, values rounded as the report shows them) by its rows."""
+    for people (headers in words, values rounded as the report shows them) too, as it shows them
+    (`columns`): each number within half a unit of its last decimal, each code as its word.
+    Without `columns` a file for people is checked by its rows only."""
     problems = []
     machine = folder / "machine"
     for mart, rows in marts.items():
@@ -194,12 +204,60 @@ def check_csvs(folder: Path, marts: dict[str, list[dict]]) -> list[str]:
                 problems.append(_problem(file, "the file", "nothing", f"{len(rows)} rows"))
                 continue
             header, found = _read_csv(path)
-            if rows and not set(rows[0]) <= set(header):
+            if not rows or set(rows[0]) <= set(header):
+                problems += _compare_rows(file, mart, rows, _typed(found, rows))
+            elif columns is None:
                 if len(found) != len(rows):
                     problems.append(_problem(file, "the number of rows", len(found), len(rows)))
-                continue
-            problems += _compare_rows(file, mart, rows, _typed(found, rows))
+            else:
+                lines = [[row.get(h, "") for h in header] for row in found]
+                problems += _compare_csv_for_people(file, mart, rows, header, lines, columns)
     return problems
+
+
+def _compare_csv_for_people(
+    file: str, mart: str, rows: list[dict], header: list, lines: list[list], columns: Columns
+) -> list[str]:
+    """A CSV made for people against the mart, row by row in the mart's order: a number read
+    back (decimal comma) is the mart's within half a unit of the last decimal written; any other
+    value is written exactly as the download writes it (words, ja/nei, dates)."""
+    names, shown = columns.names(mart, rows)
+    labels = [columns.label(name, mart) for name in names]
+    if header != labels:
+        return [_problem(file, "the header row", ", ".join(header), ", ".join(labels))]
+    if len(lines) != len(rows):
+        return [_problem(file, "the number of rows", len(lines), len(rows))]
+    order = [c.strip() for c in MARTS.get(mart, "").split(",") if c.strip() in names]
+    problems = []
+    for row, expected, line in zip(rows, shown, lines, strict=True):
+        for name, text in zip(names, line, strict=True):
+            value = expected.get(name)
+            if not _shows(text, value):
+                where = ", ".join(f"{k} {row.get(k)}" for k in order) or "a row"
+                written = spreadsheet_text(value, 6) if _is_number(value) else value
+                problems.append(_problem(file, f"{name} of {where}", text, written))
+                if len(problems) >= SHOWN_AT_MOST:
+                    return problems
+    return problems
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _shows(text: str, value: Any) -> bool:
+    """Whether a CSV cell for people shows the value: a number rounded to the decimals written
+    (decimal comma), else the text the download writes for it."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return text == ""
+    if _is_number(value):
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return False
+        places = len(text.rsplit(",", 1)[1]) if "," in text else 0
+        return abs(number - float(value)) <= 0.5 * 10**-places * (1 + 1e-9) + 1e-12
+    return text == spreadsheet_text(value, 0)
 
 
 def check_workbook(
@@ -388,8 +446,9 @@ def verify_publication(
     """Every difference between what is about to be published and the marts, in words."""
     data = read_report_data(warehouse)  # afresh, not what the pages were rendered from
     marts = data.marts
-    problems = check_csvs(staging / "data", marts)
-    problems += check_workbook(staging / "data" / "bymonitor.xlsx", marts, Columns(data))
+    columns = Columns(data)  # how the downloads for people write the marts
+    problems = check_csvs(staging / "data", marts, columns)
+    problems += check_workbook(staging / "data" / "bymonitor.xlsx", marts, columns)
     problems += check_duckdb_copy(staging / "bymonitor.duckdb", marts)
     pages = {str(p.relative_to(staging)): p.read_text(encoding="utf-8")
              for p in sorted(staging.rglob("*.html")) if not p.name.startswith(".")}  # fmt: skip

