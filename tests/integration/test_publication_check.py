@@ -54,6 +54,23 @@ def test_a_download_that_differs_from_the_marts_is_named(published, tmp_path):
     assert "but the marts hold" in problems[0]
 
 
+def test_a_download_for_people_that_differs_from_the_marts_is_named(published, tmp_path):
+    """The CSV for Excel (semicolons, decimal comma, headers in bokmål) is read back too."""
+    settings, publication = published
+    copy = _copy(publication, tmp_path)
+    path = copy / "data" / "town_population.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    column = lines[0].split(";").index("Folketall")
+    changed = lines[1].split(";")
+    changed[column] = str(int(changed[column]) + 1)
+    lines[1] = ";".join(changed)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    problems = verify.verify_publication(copy, settings.warehouse_path, "nb")
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("data/town_population.csv: population of town_id ")
+    assert f"shows {changed[column]}, but the marts hold {int(changed[column]) - 1}." in problems[0]
+
+
 def test_a_page_figure_that_differs_from_the_marts_is_named(published, tmp_path):
     settings, publication = published
     copy = _copy(publication, tmp_path)
