@@ -140,11 +140,11 @@ def progress_row(ctx: Context, row: dict) -> dict[str, Any]:
 
 def _status(ctx: Context, measure: dict, year: int) -> str:
     """The status, and what it was in the measure's previous register where it changed."""
-    status = measure[f"status_{ctx.lang}"]
+    status = measure[f"measure_status_{ctx.lang}"]
     if measure["is_new"]:
         return ctx.t("programme_status_new", status=status, year=year)
-    if measure["status_changed"] and measure["previous_status"]:
-        before = label(ctx, "statuses", measure["previous_status"]).lower()
+    if measure["measure_status_changed"] and measure["previous_measure_status"]:
+        before = label(ctx, "statuses", measure["previous_measure_status"]).lower()
         return ctx.t(
             "programme_status_changed",
             status=status,
@@ -173,7 +173,7 @@ def measure_view(ctx: Context, measure: dict, year: int, progress: list[dict]) -
         "title": measure[f"title_{ctx.lang}"],
         "theme": measure[f"theme_{ctx.lang}"],
         "status": _status(ctx, measure, year),
-        "status_code": measure["status"],
+        "status_code": measure["measure_status"],
         "responsible": measure["responsible"],
         "years": _years(ctx, measure),
         "towns": ctx.t.programme_whole_region if measure["is_regional"] else measure["town_names"],
@@ -240,7 +240,7 @@ def _themes(ctx: Context, measures: list[dict]) -> list[dict[str, Any]]:
             {
                 "theme": label(ctx, "themes", theme),
                 "total": len(mine),
-                "counts": [sum(m["status"] == s for m in mine) for s in STATUSES],
+                "counts": [sum(m["measure_status"] == s for m in mine) for s in STATUSES],
                 "marks": marks_for(m["origin"] for m in mine),
             }
         )
@@ -275,7 +275,8 @@ def _aim_table(ctx: Context, year: int, verdict: str) -> dict[str, Any]:
 def _addressed(ctx: Context, year: int) -> dict[str, dict[str, list[str]]]:
     """Per town, each indicator a measure still in force aims at, with those measures' ids."""
     status = {
-        m["measure_id"]: m["status"] for m in ctx.data.rows("plan_measures", register_year=year)
+        m["measure_id"]: m["measure_status"]
+        for m in ctx.data.rows("plan_measures", register_year=year)
     }
     found: dict[str, dict[str, list[str]]] = {}
     for r in ctx.data.rows("measure_progress", register_year=year):
@@ -356,7 +357,7 @@ def region_section(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         return {"register_year": None, "none": t("programme_no_register", year=ctx.year)}
     measures = ctx.data.rows("plan_measures", register_year=year)
     progress = ctx.data.rows("measure_progress", register_year=year)
-    by_status = {s: sum(m["status"] == s for m in measures) for s in STATUSES}
+    by_status = {s: sum(m["measure_status"] == s for m in measures) for s in STATUSES}
     verdicts = {
         v: sum(r["verdict"] == v for r in progress)
         for v in ("on_track", "not_yet", "wrong_way", "too_early")

@@ -408,7 +408,7 @@ def test_the_sample_registers_reach_the_marts_and_a_measure_without_indicators_w
     assert marts == [("HP-06", "sample", 1, False), ("HP-99", "official", 0, True)]
     [(status, previous)] = query(
         settings,
-        "select status, previous_status from marts.plan_measures "
+        "select measure_status, previous_measure_status from marts.plan_measures "
         "where register_year = 2026 and measure_id = 'HP-06'",
     )
     assert (status, previous) == ("completed", "started")

@@ -118,7 +118,7 @@ def change_shown(value: float, unit: str, decimals: int | None, basis: str) -> s
 
 
 PROGRESS = """
-    select p.*, i.name_nb, i.unit, i.decimals, m.title_nb, m.status_nb
+    select p.*, i.name_nb, i.unit, i.decimals, m.title_nb, m.measure_status_nb
     from marts.measure_progress p
     join marts.dim_indicator i using (indicator_id)
     join marts.plan_measures m using (register_year, measure_id)
@@ -131,10 +131,10 @@ def test_each_town_page_shows_its_measures_with_the_marts_figures(home, publicat
     towns = query(home, "select town_id, town_name from marts.dim_town")
     covered = query(
         home,
-        "select t.town_id, m.measure_id, m.title_nb, m.status_nb, m.theme_nb, m.responsible "
-        "from marts.plan_measure_towns t join marts.plan_measures m using (register_year, "
-        "measure_id) where t.register_year = (select max(register_year) from "
-        "marts.plan_measures where register_year <= ?)",
+        "select t.town_id, m.measure_id, m.title_nb, m.measure_status_nb, m.theme_nb, "
+        "m.responsible from marts.plan_measure_towns t join marts.plan_measures m "
+        "using (register_year, measure_id) where t.register_year = (select max(register_year) "
+        "from marts.plan_measures where register_year <= ?)",
         YEAR,
     )
     progress = query(home, PROGRESS, YEAR)
@@ -149,7 +149,7 @@ def test_each_town_page_shows_its_measures_with_the_marts_figures(home, publicat
         found = {t["caption"].split(" ", 1)[0]: t for t in tables(mine)}
         for measure in measures:
             assert f"{measure['measure_id']} {measure['title_nb']}" in words
-            assert f"Status: {measure['status_nb']}" in words
+            assert f"Status: {measure['measure_status_nb']}" in words
             assert f"Ansvarlig: {measure['responsible']}" in words
             rows = [p for p in progress if p["town_id"] == town["town_id"]
                     and p["measure_id"] == measure["measure_id"]]  # fmt: skip
@@ -188,7 +188,7 @@ def test_the_way_ahead_shows_the_programme_and_what_no_measure_addresses(home, p
     year = register["y"]
     measures = query(home, "select * from marts.plan_measures where register_year = ?", year)
     statuses = ("planned", "started", "completed", "stopped")
-    counts = {s: sum(m["status"] == s for m in measures) for s in statuses}
+    counts = {s: sum(m["measure_status"] == s for m in measures) for s in statuses}
     assert (
         f"Registeret for {year} har {len(measures)} tiltak: {counts['started']} startet, "
         f"{counts['completed']} fullført, {counts['planned']} planlagt og "
@@ -199,7 +199,7 @@ def test_the_way_ahead_shows_the_programme_and_what_no_measure_addresses(home, p
     for theme in {m["theme_nb"] for m in measures}:
         mine = [m for m in measures if m["theme_nb"] == theme]
         assert by_theme[theme] == [str(len(mine))] + [
-            str(sum(m["status"] == s for m in mine)) for s in statuses
+            str(sum(m["measure_status"] == s for m in mine)) for s in statuses
         ]
     progress = query(home, PROGRESS, YEAR)
     verdicts = {v: sum(p["verdict"] == v for p in progress)
@@ -217,7 +217,9 @@ def test_the_way_ahead_shows_the_programme_and_what_no_measure_addresses(home, p
                 r[1:4] for r in table["rows"]
             ], p
     # a weakness is listed for its town exactly when no measure in force there aims at it
-    aimed = {(p["town_id"], p["indicator_id"]) for p in progress if p["status"] != "stopped"}
+    aimed = {
+        (p["town_id"], p["indicator_id"]) for p in progress if p["measure_status"] != "stopped"
+    }
     weaknesses = query(
         home,
         "select w.town_id, w.indicator_id, i.name_nb from marts.town_strengths_weaknesses w "

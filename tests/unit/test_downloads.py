@@ -447,7 +447,8 @@ def test_the_words_for_a_missing_value_are_the_marts_in_the_downloads_and_on_the
     columns = Columns(data)
     for row in statuses:
         assert columns.value("town_population", "status", row["status"], {}) == row["meaning_nb"]
-    assert columns.value("plan_measures", "status", "planned", {}) == "Planlagt"  # values_nb.yml
+    # a measure's progress: values_nb.yml's words
+    assert columns.value("plan_measures", "measure_status", "planned", {}) == "Planlagt"
     moved = [{**r, "meaning_nb": r["meaning_nb"].upper()} for r in statuses]
     moved_columns = Columns(ReportData(marts={}, reference={"dim_value_status": moved}))
     assert moved_columns.value("town_population", "status", "no_data", {}) == "INGEN TALL"
@@ -467,4 +468,5 @@ def test_the_words_for_a_missing_value_are_the_marts_in_the_downloads_and_on_the
         catalogue = yaml.safe_load((MESSAGES / name).read_text(encoding="utf-8"))
         assert not {f"status_{c}" for c in codes} & set(catalogue), name
     values = yaml.safe_load((MESSAGES / "values_nb.yml").read_text(encoding="utf-8"))
-    assert not codes & set(values["labels"]["status"])
+    assert "status" not in values["labels"]  # the mart's words only
+    assert not codes & set(values["labels"]["measure_status"])

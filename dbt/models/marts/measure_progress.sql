@@ -30,7 +30,7 @@
 with links as (
     select
         links.*,
-        measures.status,
+        measures.measure_status,
         measures.theme,
         measures.origin as register_origin
     from {{ ref('stg_plan__measure_indicators') }} as links
@@ -189,7 +189,7 @@ judged as (
         *,
         sign * compared_change as change_in_direction,
         case
-            when status = 'planned' then 'not_started'
+            when measure_status = 'planned' then 'not_started'
             when baseline_value is null then 'no_baseline_value'
             when latest_value is null then 'no_figure_since_baseline'
             when target_value is not null and sign * (latest_value - target_value) >= 0
@@ -216,7 +216,7 @@ select
     judged.town_id,
     judged.is_regional,
     judged.theme,
-    judged.status,
+    judged.measure_status,
     cast(judged.baseline_year as integer) as baseline_year,
     judged.baseline_value,
     cast(judged.latest_year as integer) as latest_year,

@@ -7,7 +7,7 @@ select
     covered.town_id,
     covered.is_regional,
     measures.theme,
-    measures.status,
+    measures.measure_status,
     measures.origin
 from {{ ref('int_plan_measure_towns') }} as covered
 inner join {{ ref('stg_plan__measures') }} as measures

@@ -1,5 +1,6 @@
 -- The action programme, year by year: one row per measure and register year, with its theme,
--- towns, status that year (and the year before), budget, how many indicators it aims at, and
+-- towns, measure status that year (and the year before; `measure_status`, a measure's
+-- progress, not a missing value's `status`), budget, how many indicators it aims at, and
 -- the labels of its codes in bokmål and English. is_latest_register marks the newest register
 -- loaded. origin: sample for the embedded sample's invented registers, official for the
 -- county's own.
@@ -32,7 +33,7 @@ history as (
     select
         *,
         lag(register_year) over by_measure as previous_register_year,
-        lag(status) over by_measure as previous_status
+        lag(measure_status) over by_measure as previous_measure_status
     from measures
     window by_measure as (partition by measure_id order by register_year)
 )
@@ -52,12 +53,13 @@ select
     history.responsible,
     cast(history.start_year as integer) as start_year,
     cast(history.end_year as integer) as end_year,
-    history.status,
-    statuses.label_nb as status_nb,
-    statuses.label_en as status_en,
+    history.measure_status,
+    statuses.label_nb as measure_status_nb,
+    statuses.label_en as measure_status_en,
     cast(history.previous_register_year as integer) as previous_register_year,
-    history.previous_status,
-    history.previous_status is not null and history.previous_status <> history.status as status_changed,
+    history.previous_measure_status,
+    history.previous_measure_status is not null
+    and history.previous_measure_status <> history.measure_status as measure_status_changed,
     history.previous_register_year is null as is_new,
     history.budget_nok,
     cast(coalesce(links.indicators, 0) as integer) as indicators,
@@ -65,7 +67,7 @@ select
     history.origin
 from history
 left join labels as themes on themes.scale = 'themes' and history.theme = themes.code
-left join labels as statuses on statuses.scale = 'statuses' and history.status = statuses.code
+left join labels as statuses on statuses.scale = 'statuses' and history.measure_status = statuses.code
 left join links on history.register_year = links.register_year and history.measure_id = links.measure_id
 left join town_names
     on history.register_year = town_names.register_year and history.measure_id = town_names.measure_id

@@ -13,7 +13,7 @@ select
     measures.responsible,
     measures.start_year,
     measures.end_year,
-    measures.status,
+    measures.status as measure_status,  -- the register's status: a measure's progress
     measures.budget_nok,
     {{ load_origin('loads.value_origin') }} as origin
 from {{ source('plan', 'plan_measures') }} as measures
