@@ -43,6 +43,7 @@ MARTS = {
 # StatBank tables' titles and lags, the measure verdicts' words, the missing values' words.
 # With order.
 REFERENCE_MARTS = {
+    "dim_code": "codebook, scale, sort_order",
     "dim_source_table": "table_id",
     "dim_measure_verdict": "sort_order",
     "dim_value_status": "sort_order",
@@ -111,6 +112,14 @@ class ReportData:
     def ssb_symbol_statuses(self) -> set[str]:
         """The statuses SSB marks with a symbol (those with ssb_symbols in dim_value_status)."""
         return {k for k, r in self.value_statuses().items() if (r.get("ssb_symbols") or "").strip()}
+
+    def codes(self, codebook: str, scale: str) -> dict[str, Row]:
+        """dim_code's codes of a codebook's scale keyed by code, in the codebook's order."""
+        return {
+            r["code"]: r
+            for r in self.reference.get("dim_code", [])
+            if r["codebook"] == codebook and r["scale"] == scale
+        }
 
     def index_weights(self) -> dict[str, float]:
         """The vekstkraft index's weights (dim_indicator.index_weight), in the method's order."""

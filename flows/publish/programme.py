@@ -7,10 +7,8 @@ everything the invented sample register or sample values feed carries its mark."
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from flows.ingest.measures import load_measures_codebook
 from flows.publish.context import Context, marks_for
 from flows.publish.planning import current_signals, rules
 
@@ -20,16 +18,11 @@ STATUSES = ("planned", "started", "completed", "stopped")
 ADDRESSING = ("planned", "started", "completed")
 
 
-@cache
-def _scales() -> dict[str, dict[str, dict[str, str]]]:
-    """The register codebook's themes and statuses with their labels, in the plan's order."""
-    scales = load_measures_codebook().scales
-    return {name: scales[name].values for name in ("themes", "statuses")}
-
-
 def label(ctx: Context, scale: str, code: str) -> str:
-    """A theme's or status's words in the report's language (the register's codebook)."""
-    return _scales()[scale].get(code, {}).get(ctx.lang, code)
+    """A theme's or status's words in the report's language (the register's codebook, as the
+    mart dim_code holds it)."""
+    row = ctx.data.codes("plan", scale).get(code)
+    return row[f"label_{ctx.lang}"] if row else code
 
 
 def register_year(ctx: Context) -> int | None:
@@ -234,7 +227,7 @@ def town_section(ctx: Context, town: dict) -> dict[str, Any]:
 # ------------------------------------------------------------------ the regional chapter
 def _themes(ctx: Context, measures: list[dict]) -> list[dict[str, Any]]:
     rows = []
-    for theme in _scales()["themes"]:
+    for theme in ctx.data.codes("plan", "themes"):  # in the plan's order
         mine = [m for m in measures if m["theme"] == theme]
         rows.append(
             {

@@ -6,10 +6,8 @@ marts hold no respondent, informant or interview key, and a suppressed value is 
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-from flows.ingest.codebook import load_survey_codebook
 from flows.publish import programme_charts
 from flows.publish.context import Context, Figure, Sentence, marks_for
 
@@ -17,9 +15,9 @@ SHARES = ("share_agree", "share_yes")  # the chart and the table; mean agreement
 REGIONAL = "regional"  # the regional actors' rows of interview_themes_over_time
 
 
-@cache
-def _item_order() -> dict[str, int]:
-    return {item.id: n for n, item in enumerate(load_survey_codebook().items)}
+def _item_order(ctx: Context) -> dict[str, int]:
+    """The survey's items in the questionnaire's order (the mart dim_code)."""
+    return {code: n for n, code in enumerate(ctx.data.codes("survey", "items"))}
 
 
 def _latest(ctx: Context, town_id: str) -> list[dict]:
@@ -30,7 +28,7 @@ def _latest(ctx: Context, town_id: str) -> list[dict]:
     if not rows:
         return []
     last = max(r["to_wave"] for r in rows)
-    order = _item_order()
+    order = _item_order(ctx)
     return sorted(
         (r for r in rows if r["to_wave"] == last),
         key=lambda r: (order.get(r["item_id"], len(order)), r["measure"]),

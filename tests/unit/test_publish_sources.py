@@ -1,7 +1,9 @@
-"""The report code reads the warehouse's marts, never the dbt seeds or the StatBank catalogue:
-those reach it through dim_indicator (index weights), dim_measure_verdict (the verdicts' words),
-dim_value_status (the missing values' words and SSB's symbols) and dim_source_table (the
-StatBank tables' titles and lags)."""
+"""The report code reads the warehouse's marts, never the dbt seeds, the StatBank catalogue or
+the register's and the survey's codebooks: those reach it through dim_indicator (index
+weights), dim_measure_verdict (the verdicts' words), dim_value_status (the missing values' words
+and SSB's symbols), dim_source_table (the StatBank tables' titles and lags) and dim_code (the
+codebooks' labels and orders). The interview codebook's theme labels are still read from
+data/catalogue (`interview_scales`)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from flows.settings import REPO_ROOT
 
 PUBLISH = REPO_ROOT / "flows" / "publish"
 FORBIDDEN_MODULES = {"flows.ingest.statbank_catalogue", "flows.ingest.statbank"}
-FORBIDDEN_TEXT = ("seeds", "statbank_tables.yml", "load_catalogue", "CATALOGUE_PATH")
+FORBIDDEN_TEXT = ("seeds", "statbank_tables.yml", "load_catalogue", "CATALOGUE_PATH",
+                  "load_survey_codebook", "load_measures_codebook", "survey_codebook.yml",
+                  "measures_codebook.yml")  # fmt: skip
 
 
 def _strings_and_names(tree: ast.AST) -> list[tuple[int, str]]:
