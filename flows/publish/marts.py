@@ -8,7 +8,13 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
+from flows.errors import BymonitorError
 from flows.warehouse import WarehouseMissing, sqlalchemy_url
+
+
+class MartsOutdated(BymonitorError):
+    """The marts the report reads are not all in the warehouse (built by another version)."""
+
 
 Row = dict[str, Any]
 
@@ -140,6 +146,18 @@ def read_report_data(warehouse: Path) -> ReportData:
     engine = create_engine(sqlalchemy_url(warehouse), connect_args={"read_only": True})
     try:
         with engine.connect() as con:
+            built = {
+                row[0]
+                for row in con.execute(
+                    text("select table_name from duckdb_tables() where schema_name = 'marts'")
+                )
+            }
+            missing = [name for name in (*MARTS, *REFERENCE_MARTS) if name not in built]
+            if missing:
+                raise MartsOutdated(
+                    f"the warehouse has no mart {', '.join(missing)}: its marts were built by "
+                    "another version of bymonitor; run `bymonitor build`, then try again"
+                )
 
             def read(tables: dict[str, str]) -> dict[str, list[Row]]:
                 return {

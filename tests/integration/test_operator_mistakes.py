@@ -179,3 +179,18 @@ def test_paths_and_names_with_quotes_reach_duckdb_quoted(tmp_path, monkeypatch):
         ).fetchall() == [("DOUBLE",)]
     finally:
         con.close()
+
+
+def test_marts_built_by_another_version_are_named_with_what_to_run(tmp_path):
+    """A warehouse whose marts lack one the report reads (built before it existed): one sentence
+    naming the mart and `bymonitor build`, not a database error."""
+    from flows.publish.marts import MARTS, REFERENCE_MARTS, MartsOutdated, read_report_data
+
+    warehouse = tmp_path / "bymonitor.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        for name in [*MARTS, *REFERENCE_MARTS][1:]:  # every mart but the first
+            con.execute(f"create table marts.{name} (x integer)")
+    first = next(iter(MARTS))
+    with pytest.raises(MartsOutdated, match=rf"no mart {first}: .* run `bymonitor build`"):
+        read_report_data(warehouse)
