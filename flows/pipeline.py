@@ -20,6 +20,7 @@ from flows.gate import (
     save_result,
 )
 from flows.ingest import interviews, measures, statbank, survey
+from flows.ingest.codebook import write_interview_codebook
 from flows.ingest.landing import LoadResult
 from flows.ingest.pseudonyms import pseudonymiser_for
 from flows.ingest.statbank_api import ApiConfig, StatBankClient
@@ -248,10 +249,12 @@ def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str |
 def build(settings: Settings) -> BuildResult:
     if not settings.warehouse_path.exists():
         raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
-    # the StatBank catalogue's table list (titles, lags) as the marts read it, written here only,
-    # before each build: the marts follow the catalogue even with no StatBank load since
+    # the StatBank catalogue's table list (titles, lags) and the interview codebook's scales as
+    # the marts read them, written here only, before each build: the marts follow the catalogue
+    # and the codebook even with no load since
     with connect(settings.warehouse_path) as con:
         write_table_list(con)
+        write_interview_codebook(con)
     # --full-refresh: the seeds are rewritten whole, so a seed whose columns changed in a new
     # version loads into a warehouse built by an older one (no model is incremental). dbt's unit
     # tests check the SQL, not the data: they run in `make test`

@@ -159,6 +159,13 @@ create table if not exists raw.plan_codebook (
     label_en   varchar not null,
     sort_order integer not null
 );
+create table if not exists raw.interview_codebook (
+    scale      varchar not null,      -- roles, themes, ... (data/catalogue/interview_codebook.yml)
+    code       varchar not null,
+    label_nb   varchar not null,
+    label_en   varchar not null,
+    sort_order integer not null
+);
 create table if not exists raw.statbank_cells (
     load_id       varchar not null,
     table_id      varchar not null,

@@ -210,6 +210,21 @@ def interview_scales(path: Path = INTERVIEW_CODEBOOK) -> dict[str, Scale]:
     return {name: _scale(document, name) for name in document["scales"]}
 
 
+def write_interview_codebook(con: Any, path: Path = INTERVIEW_CODEBOOK) -> int:
+    """Replace raw.interview_codebook with the interview codebook's scales (codes, labels,
+    order), in the caller's transaction: the warehouse's copy, which the marts (dim_code) and so
+    the report read. The YAML stays its only source. Returns the number of codes."""
+    rows = [
+        (name, code, labels["nb"], labels["en"], order)
+        for name, scale in interview_scales(path).items()
+        for order, (code, labels) in enumerate(scale.values.items(), start=1)
+    ]
+    con.execute("delete from raw.interview_codebook")
+    if rows:
+        con.executemany("insert into raw.interview_codebook values (?, ?, ?, ?, ?)", rows)
+    return len(rows)
+
+
 def lookalike_note(text: str) -> str:
     """Say so when a name holds letters from another script that look like Latin ones."""
     import unicodedata

@@ -21,7 +21,6 @@ from flows import __version__
 from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.holdpoints import hold_point
-from flows.ingest.codebook import interview_scales
 from flows.publish import planning, programme, waves
 from flows.publish.context import (
     OWN_SOURCES,
@@ -118,7 +117,7 @@ def build_pages(
     env = _environment(settings, fmt, t, data, lang)
     ctx = Context(data, year, fmt, t, lang, settings.chart_cache_dir)
     ctx.theme_labels = {
-        code: labels[lang] for code, labels in interview_scales()["themes"].values.items()
+        code: row[f"label_{lang}"] for code, row in data.codes("interviews", "themes").items()
     }
     start = year - settings.history_years
     period = range(start, year + 1)

@@ -381,15 +381,15 @@ def test_the_pages_render_from_the_marts_with_the_seeds_and_catalogue_unreadable
     built_home, publication, monkeypatch
 ):
     """publish reads the marts only: with every file under dbt/seeds, the StatBank catalogue and
-    the register's and the survey's codebooks unreadable, the pages render as they were
-    published, and the notices for tables StatBank could not deliver still know the catalogue's
-    tables. (The interview codebook's theme labels are still read from data/catalogue.)"""
+    the register's, the survey's and the interviews' codebooks unreadable, the pages render as
+    they were published, and the notices for tables StatBank could not deliver still know the
+    catalogue's tables."""
     import builtins
     import io
     from datetime import date
 
     from flows.gate import load_result
-    from flows.ingest.codebook import SURVEY_CODEBOOK
+    from flows.ingest.codebook import INTERVIEW_CODEBOOK, SURVEY_CODEBOOK
     from flows.ingest.measures import CODEBOOK as MEASURES_CODEBOOK
     from flows.ingest.statbank_catalogue import CATALOGUE_PATH
     from flows.publish.marts import read_report_data
@@ -400,8 +400,10 @@ def test_the_pages_render_from_the_marts_with_the_seeds_and_catalogue_unreadable
     gate = load_result(settings, 2026)
     assert data.source_tables() and data.verdicts() and data.index_weights()
     assert data.value_statuses() and data.codes("plan", "themes") and data.codes("survey", "items")
+    assert data.codes("interviews", "themes")
     blocked = [(settings.dbt_project_dir / "seeds").resolve(), CATALOGUE_PATH.resolve(),
-               MEASURES_CODEBOOK.resolve(), SURVEY_CODEBOOK.resolve()]  # fmt: skip
+               MEASURES_CODEBOOK.resolve(), SURVEY_CODEBOOK.resolve(),
+               INTERVIEW_CODEBOOK.resolve()]  # fmt: skip
     tried: list[str] = []
 
     def guarded(opener):

@@ -1,9 +1,8 @@
 """The report code reads the warehouse's marts, never the dbt seeds, the StatBank catalogue or
-the register's and the survey's codebooks: those reach it through dim_indicator (index
+the survey, interview and register codebooks: those reach it through dim_indicator (index
 weights), dim_measure_verdict (the verdicts' words), dim_value_status (the missing values' words
 and SSB's symbols), dim_source_table (the StatBank tables' titles and lags) and dim_code (the
-codebooks' labels and orders). The interview codebook's theme labels are still read from
-data/catalogue (`interview_scales`)."""
+codebooks' labels and orders)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,8 @@ PUBLISH = REPO_ROOT / "flows" / "publish"
 FORBIDDEN_MODULES = {"flows.ingest.statbank_catalogue", "flows.ingest.statbank"}
 FORBIDDEN_TEXT = ("seeds", "statbank_tables.yml", "load_catalogue", "CATALOGUE_PATH",
                   "load_survey_codebook", "load_measures_codebook", "survey_codebook.yml",
-                  "measures_codebook.yml")  # fmt: skip
+                  "measures_codebook.yml", "interview_scales", "interview_codebook.yml",
+                  "load_interview_codebook")  # fmt: skip
 
 
 def _strings_and_names(tree: ast.AST) -> list[tuple[int, str]]:
