@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     """Where things live and how a refresh behaves.
 
     Code, templates, the dbt project and the suites are read from the repository; everything a
-    run writes (warehouse, landing zone, publications, Prefect's state) lives under `home`.
+    run writes (warehouse, landing zone, publications, Prefect's state) lives under `home`. Two
+    caches that only save time are kept in the checkout's `.cache/`, shared by its homes: dbt's
+    last parse of the project and the charts drawn before (`chart_cache_dir`).
     """
 
     model_config = SettingsConfigDict(env_prefix="BYMONITOR_", extra="ignore")

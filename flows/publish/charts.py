@@ -69,8 +69,10 @@ def render_svg(spec: dict, format_locale: dict, cache: Path | None) -> str:
     key = json.dumps([vl_convert.__version__, spec, format_locale], sort_keys=True, default=str)
     path = cache / f"{hashlib.sha256(key.encode()).hexdigest()}.svg" if cache else None
     if path is not None:
-        with contextlib.suppress(OSError):
-            return path.read_text(encoding="utf-8")
+        with contextlib.suppress(OSError, ValueError):  # unreadable or damaged: drawn again
+            kept = path.read_text(encoding="utf-8")
+            if "<svg" in kept and kept.rstrip().endswith("</svg>"):
+                return kept
     svg = vl_convert.vegalite_to_svg(spec, format_locale=format_locale, allowed_base_urls=[])
     if path is not None:
         with contextlib.suppress(OSError):

@@ -140,7 +140,12 @@ class Columns:
         self.indicators = {r["indicator_id"]: r for r in data.marts.get("dim_indicator", [])}
         self.towns = {r["town_id"]: r.get("town_name") for r in data.marts.get("dim_town", [])}
         self.places = {"18": "Nordland", "NO": "Norge", **self.towns}
-        self.words = {"status": data.status_words("nb")}  # beside values_nb.yml's labels
+        self.words = {  # the marts' words, beside values_nb.yml's labels
+            "status": data.status_words("nb"),  # why a value is missing: dim_value_status
+            "measure_status": {  # a measure's progress: the register's codebook, dim_code
+                code: row["label_nb"] for code, row in data.codes("plan", "statuses").items()
+            },
+        }
 
     def word(self, kind: str, value: str) -> str:
         """The bokmål word for a code of the kind: the marts' first, then values_nb.yml's."""

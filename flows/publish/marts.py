@@ -46,8 +46,8 @@ MARTS = {
 }
 
 # Marts the report reads for its wording and notes but does not publish as downloads: the
-# StatBank tables' titles and lags, the measure verdicts' words, the missing values' words.
-# With order.
+# codebooks' labels and orders, the StatBank tables' titles and lags, the measure verdicts'
+# words, the missing values' words. With order.
 REFERENCE_MARTS = {
     "dim_code": "codebook, scale, sort_order",
     "dim_source_table": "table_id",
@@ -155,8 +155,10 @@ def read_report_data(warehouse: Path) -> ReportData:
             missing = [name for name in (*MARTS, *REFERENCE_MARTS) if name not in built]
             if missing:
                 raise MartsOutdated(
-                    f"the warehouse has no mart {', '.join(missing)}: its marts were built by "
-                    "another version of bymonitor; run `bymonitor build`, then try again"
+                    f"the warehouse has no mart {', '.join(missing[:3])}"
+                    f"{f' (and {len(missing) - 3} more)' if len(missing) > 3 else ''}: the marts "
+                    "are not built, or were built by another version of bymonitor; run "
+                    "`bymonitor build`, then try again"
                 )
 
             def read(tables: dict[str, str]) -> dict[str, list[Row]]:

@@ -13,7 +13,6 @@ from flows.publish.context import Context, marks_for
 from flows.publish.planning import current_signals, rules
 
 SOURCE = "measures"  # the register's loads in source_loads
-STATUSES = ("planned", "started", "completed", "stopped")
 # A measure that was stopped no longer addresses anything; a planned, started or completed one does.
 ADDRESSING = ("planned", "started", "completed")
 
@@ -23,6 +22,11 @@ def label(ctx: Context, scale: str, code: str) -> str:
     mart dim_code holds it)."""
     row = ctx.data.codes("plan", scale).get(code)
     return row[f"label_{ctx.lang}"] if row else code
+
+
+def _statuses(ctx: Context) -> list[str]:
+    """The measure statuses in the register codebook's order (dim_code)."""
+    return list(ctx.data.codes("plan", "statuses"))
 
 
 def register_year(ctx: Context) -> int | None:
@@ -166,7 +170,6 @@ def measure_view(ctx: Context, measure: dict, year: int, progress: list[dict]) -
         "title": measure[f"title_{ctx.lang}"],
         "theme": measure[f"theme_{ctx.lang}"],
         "status": _status(ctx, measure, year),
-        "status_code": measure["measure_status"],
         "responsible": measure["responsible"],
         "years": _years(ctx, measure),
         "towns": ctx.t.programme_whole_region if measure["is_regional"] else measure["town_names"],
@@ -233,7 +236,7 @@ def _themes(ctx: Context, measures: list[dict]) -> list[dict[str, Any]]:
             {
                 "theme": label(ctx, "themes", theme),
                 "total": len(mine),
-                "counts": [sum(m["measure_status"] == s for m in mine) for s in STATUSES],
+                "counts": [sum(m["measure_status"] == s for m in mine) for s in _statuses(ctx)],
                 "marks": marks_for(m["origin"] for m in mine),
             }
         )
@@ -350,7 +353,8 @@ def region_section(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         return {"register_year": None, "none": t("programme_no_register", year=ctx.year)}
     measures = ctx.data.rows("plan_measures", register_year=year)
     progress = ctx.data.rows("measure_progress", register_year=year)
-    by_status = {s: sum(m["measure_status"] == s for m in measures) for s in STATUSES}
+    statuses = _statuses(ctx)
+    by_status = {s: sum(m["measure_status"] == s for m in measures) for s in statuses}
     verdicts = {
         v: sum(r["verdict"] == v for r in progress)
         for v in ("on_track", "not_yet", "wrong_way", "too_early")
@@ -370,9 +374,9 @@ def region_section(ctx: Context, towns: list[dict]) -> dict[str, Any]:
             ),
             *(m["origin"] for m in measures),
         ),
-        "statuses": [label(ctx, "statuses", s) for s in STATUSES],
+        "statuses": [label(ctx, "statuses", s) for s in statuses],
         "themes": themes,
-        "totals": [by_status[s] for s in STATUSES],
+        "totals": [by_status[s] for s in statuses],
         "themes_marks": marks_for(m["origin"] for m in measures),
         "verdicts": ctx.sentence(
             t("programme_region_verdicts", aims=len(progress), **verdicts),

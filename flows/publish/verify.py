@@ -97,10 +97,12 @@ def _compare_rows(
     found: list[dict],
     shown: Callable[[Any], Any] = lambda value: value,
     loose: bool = False,
+    same: Callable[[Any, Any], bool] | None = None,
 ) -> list[str]:
     """A download's rows against the mart's (`shown` turns a mart value into what the download
     writes), matched on the mart's key (its order columns) or else on the columns that can
-    identify a row, or in order where neither tells the rows apart."""
+    identify a row, or in order where neither tells the rows apart. `same(found, value)`, where
+    given, decides whether a cell shows the mart's value (else: equal to `shown(value)`)."""
     columns = list(rows[0]) if rows else []
     if len(found) != len(rows):
         return [_problem(file, "the number of rows", len(found), len(rows))]
@@ -131,7 +133,11 @@ def _compare_rows(
             problems += [
                 _problem(file, f"{column} of {where}", other.get(column), row.get(column))
                 for column in columns
-                if not _same(other.get(column), shown(row.get(column)), loose)
+                if not (
+                    same(other.get(column), row.get(column))
+                    if same
+                    else _same(other.get(column), shown(row.get(column)), loose)
+                )
             ]
         if len(problems) >= SHOWN_AT_MOST:
             break
@@ -141,13 +147,6 @@ def _compare_rows(
 def _written(value: Any) -> Any:
     """A key's value as a reader writes it (a year as 2026, not 2026.0)."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _csv_rows(path: Path, columns: list[str]) -> tuple[list[dict], list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        return [dict(zip(header, row, strict=False)) for row in reader], header
 
 
 def _from_text(text: str, like: Any) -> Any:
@@ -210,7 +209,7 @@ def check_csvs(
                 if len(found) != len(rows):
                     problems.append(_problem(file, "the number of rows", len(found), len(rows)))
             else:
-                lines = [[row.get(h, "") for h in header] for row in found]
+                lines = [[row.get(h) or "" for h in header] for row in found]
                 problems += _compare_csv_for_people(file, mart, rows, header, lines, columns)
     return problems
 
@@ -218,27 +217,21 @@ def check_csvs(
 def _compare_csv_for_people(
     file: str, mart: str, rows: list[dict], header: list, lines: list[list], columns: Columns
 ) -> list[str]:
-    """A CSV made for people against the mart, row by row in the mart's order: a number read
-    back (decimal comma) is the mart's within half a unit of the last decimal written; any other
-    value is written exactly as the download writes it (words, ja/nei, dates)."""
+    """A CSV made for people against the mart as the download shows it (`Columns`), row by row
+    on the mart's key: a number read back (decimal comma) is the mart's within half a unit of
+    the last decimal written; any other value is written exactly as the download writes it
+    (words, ja/nei, dates)."""
     names, shown = columns.names(mart, rows)
     labels = [columns.label(name, mart) for name in names]
     if header != labels:
         return [_problem(file, "the header row", ", ".join(header), ", ".join(labels))]
-    if len(lines) != len(rows):
-        return [_problem(file, "the number of rows", len(lines), len(rows))]
-    order = [c.strip() for c in MARTS.get(mart, "").split(",") if c.strip() in names]
-    problems = []
-    for row, expected, line in zip(rows, shown, lines, strict=True):
-        for name, text in zip(names, line, strict=True):
-            value = expected.get(name)
-            if not _shows(text, value):
-                where = ", ".join(f"{k} {row.get(k)}" for k in order) or "a row"
-                written = spreadsheet_text(value, 6) if _is_number(value) else value
-                problems.append(_problem(file, f"{name} of {where}", text, written))
-                if len(problems) >= SHOWN_AT_MOST:
-                    return problems
-    return problems
+    found = [dict(zip(names, line, strict=True)) for line in lines]
+    return _compare_rows(file, mart, shown, found, _as_text, same=_shows)
+
+
+def _as_text(value: Any) -> str:
+    """A key's value as a CSV for people writes it (a text, a whole number, ja/nei)."""
+    return spreadsheet_text(value, 0)
 
 
 def _is_number(value: Any) -> bool:

@@ -78,7 +78,7 @@ def home(tmp_path_factory, outputs) -> Path:
         loader = pipeline.ingest_survey if case.source == "survey" else pipeline.ingest_interviews
         loader(settings, [path], wave)
     # without the PDF (the published sample's PDF is read by
-    # test_no_identity_secret_or_machine_path_in_the_pdf_s_text)
+    # test_no_identity_machine_path_or_environment_in_the_pdf_s_text)
     completed = run_cli(home, "run", env={"BYMONITOR_PSEUDONYM_KEY": KEY})
     assert completed.returncode == 0, completed.stdout + completed.stderr
     # a run with no Prefect server of its own (its temporary one) ends cleanly, like `make run`
@@ -177,7 +177,7 @@ def test_the_publication_holds_no_machine_paths_secrets_or_environment(home):
             assert text.encode() not in content, f"{text!r} in {path}"
 
 
-def test_no_identity_secret_or_machine_path_in_the_pdf_s_text(published_sample):
+def test_no_identity_machine_path_or_environment_in_the_pdf_s_text(published_sample):
     """The PDF's text is compressed in the file, so a byte search would find nothing there: the
     published sample's PDF (its survey and interviews hold identities) is read as text."""
     pdf = Settings(home=published_sample).publication_dir(2026) / "report.pdf"

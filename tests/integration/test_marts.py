@@ -358,3 +358,35 @@ def test_the_marts_carry_the_weights_words_and_catalogue_the_report_reads(wareho
         (k, t.spec["title_nb"], t.spec["title_en"], int(t.spec.get("lag_years", 0)))
         for k, t in catalogue.items()
     )
+
+
+def test_dim_code_holds_the_three_codebooks_labels_in_their_order(warehouse):
+    """dim_code, where the report reads the codebooks' words and orders, is each codebook as
+    data/catalogue has it: the register's scales, the survey's items, the interviews' scales."""
+    from flows.ingest.codebook import interview_scales, load_survey_codebook
+    from flows.ingest.measures import load_measures_codebook
+
+    _, con = warehouse
+    expected = []
+    for codebook, scales in (
+        ("plan", load_measures_codebook().scales),
+        ("interviews", interview_scales()),
+    ):
+        for scale, values in scales.items():
+            expected += [
+                (codebook, scale, code, v["nb"], v["en"]) for code, v in values.values.items()
+            ]
+    expected += [
+        ("survey", "items", item.id, item.labels["nb"], item.labels["en"])
+        for item in load_survey_codebook().items
+    ]
+    found = con.execute(
+        "select codebook, scale, code, label_nb, label_en from marts.dim_code "
+        "order by codebook, scale, sort_order"
+    ).fetchall()
+    assert sorted(found) == sorted(expected)
+    in_order = {}  # each scale's codes in dim_code's order, as in its codebook
+    for codebook, scale, code, *_ in found:
+        in_order.setdefault((codebook, scale), []).append(code)
+    for (codebook, scale), codes in in_order.items():
+        assert codes == [e[2] for e in expected if e[:2] == (codebook, scale)], (codebook, scale)

@@ -209,7 +209,7 @@ def test_the_csv_check_reads_a_file_for_people_back_as_it_shows_the_marts(tmp_pa
                           columns)  # fmt: skip
     assert problems == [
         "data/fct_indicator_values.csv: value of geo_code bodo, indicator_id births_per_1000, "
-        "year 2026 shows 9,5, but the marts hold 9,631170.",
+        "year 2026 shows 9,5, but the marts hold 9.631170095109999.",
         "data/fct_indicator_values.csv: origin of geo_code bodo, indicator_id share_age_67_plus, "
         f"year 2026 shows {SAMPLE}, but the marts hold {OFFICIAL}.",
         "data/machine/fct_indicator_values.csv: value of geo_code bodo, indicator_id "
@@ -443,11 +443,13 @@ def test_the_words_for_a_missing_value_are_the_marts_in_the_downloads_and_on_the
     from flows.settings import Settings
 
     statuses = _value_statuses()
-    data = ReportData(marts={}, reference={"dim_value_status": statuses})
+    planned = {"codebook": "plan", "scale": "statuses", "code": "planned", "label_nb": "Planlagt",
+               "label_en": "Planned", "sort_order": 1}  # fmt: skip
+    data = ReportData(marts={}, reference={"dim_value_status": statuses, "dim_code": [planned]})
     columns = Columns(data)
     for row in statuses:
         assert columns.value("town_population", "status", row["status"], {}) == row["meaning_nb"]
-    # a measure's progress: values_nb.yml's words
+    # a measure's progress: the register codebook's words, in dim_code
     assert columns.value("plan_measures", "measure_status", "planned", {}) == "Planlagt"
     moved = [{**r, "meaning_nb": r["meaning_nb"].upper()} for r in statuses]
     moved_columns = Columns(ReportData(marts={}, reference={"dim_value_status": moved}))
@@ -469,4 +471,4 @@ def test_the_words_for_a_missing_value_are_the_marts_in_the_downloads_and_on_the
         assert not {f"status_{c}" for c in codes} & set(catalogue), name
     values = yaml.safe_load((MESSAGES / "values_nb.yml").read_text(encoding="utf-8"))
     assert "status" not in values["labels"]  # the mart's words only
-    assert not codes & set(values["labels"]["measure_status"])
+    assert "measure_status" not in values["labels"]  # dim_code's words only
