@@ -199,6 +199,9 @@ def test_a_chart_rendered_before_is_read_from_the_cache_and_a_new_one_is_drawn(t
     [kept] = tmp_path.iterdir()
     kept.write_text(kept.read_text(encoding="utf-8").replace("Folketall", "Fra hurtiglageret"))
     assert "Fra hurtiglageret" in charts.to_svg(chart, "nb_NO", cache=tmp_path)  # not drawn again
+    for damaged in (b"<svg width=", b"\xff\xfe<svg></svg>"):  # cut short; not UTF-8
+        kept.write_bytes(damaged)
+        assert charts.to_svg(chart, "nb_NO", cache=tmp_path) == drawn  # drawn again
     english = charts.to_svg(chart, "en_GB", cache=tmp_path)  # another number format: drawn
     assert "Folketall" in english and "101.5" in texts(english)
     other = charts.lines(series([100.0, 101.5, 104.0]), "Folketall", "personer", (2016, 2018))
