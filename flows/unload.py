@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows import fingerprint, pipeline
+from flows import fingerprint
 from flows.errors import BymonitorError
 from flows.runlog import recorded_run
 from flows.settings import Settings
@@ -128,6 +128,8 @@ def unload(settings: Settings, load_id: str, keep_landing: bool = True) -> Unloa
         found = _loads(con, load_id)
     if not found:
         raise UnknownLoad(f"no load {load_id} in the warehouse: `bymonitor loads` lists them")
+    from flows import pipeline  # the marts' build: imported here, so `loads` starts quickly
+
     parameters = {"load_id": load_id, "keep_landing": keep_landing}
     with recorded_run(settings, "unload", parameters) as run:
         done = Unloaded(found[0])
@@ -146,6 +148,8 @@ def unload(settings: Settings, load_id: str, keep_landing: bool = True) -> Unloa
 
 
 def _rebuild(work: Settings, load_id: str) -> str:
+    from flows import pipeline
+
     fingerprint.record(work, "build", None)
     try:
         result = pipeline.build(work)
