@@ -210,15 +210,21 @@ def interview_scales(path: Path = INTERVIEW_CODEBOOK) -> dict[str, Scale]:
     return {name: _scale(document, name) for name in document["scales"]}
 
 
+def scale_rows(scales: dict[str, Scale]) -> list[tuple[str, str, str, str, int]]:
+    """A codebook's scales as the warehouse keeps them: (scale, code, label in bokmål, label in
+    English, place in the scale from 1), for raw.plan_codebook and raw.interview_codebook."""
+    return [
+        (name, code, labels["nb"], labels["en"], order)
+        for name, scale in scales.items()
+        for order, (code, labels) in enumerate(scale.values.items(), start=1)
+    ]
+
+
 def write_interview_codebook(con: Any, path: Path = INTERVIEW_CODEBOOK) -> int:
     """Replace raw.interview_codebook with the interview codebook's scales (codes, labels,
     order), in the caller's transaction: the warehouse's copy, which the marts (dim_code) and so
     the report read. The YAML stays its only source. Returns the number of codes."""
-    rows = [
-        (name, code, labels["nb"], labels["en"], order)
-        for name, scale in interview_scales(path).items()
-        for order, (code, labels) in enumerate(scale.values.items(), start=1)
-    ]
+    rows = scale_rows(interview_scales(path))
     con.execute("delete from raw.interview_codebook")
     if rows:
         con.executemany("insert into raw.interview_codebook values (?, ?, ?, ?, ?)", rows)

@@ -23,7 +23,13 @@ import duckdb
 import yaml
 
 from flows.errors import BymonitorError
-from flows.ingest.codebook import Scale, _decimal_integer, load_survey_codebook, lookalike_note
+from flows.ingest.codebook import (
+    Scale,
+    _decimal_integer,
+    load_survey_codebook,
+    lookalike_note,
+    scale_rows,
+)
 from flows.ingest.landing import (
     LoadResult,
     Reject,
@@ -431,9 +437,4 @@ def _inside(path: Path, root: Path) -> bool:
 def _refresh_codebook(con: duckdb.DuckDBPyConnection, codebook: MeasuresCodebook) -> None:
     """Keep the register's codes and their labels beside it, for the staging models."""
     con.execute("delete from raw.plan_codebook")
-    rows = [
-        (scale_name, code, labels["nb"], labels["en"], order)
-        for scale_name, scale in codebook.scales.items()
-        for order, (code, labels) in enumerate(scale.values.items(), start=1)
-    ]
-    insert_rows(con, "raw.plan_codebook", rows)
+    insert_rows(con, "raw.plan_codebook", scale_rows(codebook.scales))
