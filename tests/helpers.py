@@ -75,6 +75,17 @@ def cell_positions(document: dict, **codes: str) -> list[int]:
     ]
 
 
+def query(path: Path, sql: str, *parameters: object) -> list[tuple]:
+    """The rows of one query on a DuckDB file, opened read-only and closed again."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, list(parameters)).fetchall()
+    finally:
+        con.close()
+
+
 def warehouse_state(path: Path) -> dict[str, tuple[int, int]]:
     """Rows and an order-free checksum of every table in the raw and marts schemas."""
     import duckdb

@@ -25,6 +25,7 @@ import yaml
 from flows.publish.downloads import (
     CONTENTS_SHEET,
     Columns,
+    _is_number,
     excel_value,
     neutralise,
     spreadsheet_text,
@@ -209,13 +210,12 @@ def check_csvs(
                 if len(found) != len(rows):
                     problems.append(_problem(file, "the number of rows", len(found), len(rows)))
             else:
-                lines = [[row.get(h) or "" for h in header] for row in found]
-                problems += _compare_csv_for_people(file, mart, rows, header, lines, columns)
+                problems += _compare_csv_for_people(file, mart, rows, header, found, columns)
     return problems
 
 
 def _compare_csv_for_people(
-    file: str, mart: str, rows: list[dict], header: list, lines: list[list], columns: Columns
+    file: str, mart: str, rows: list[dict], header: list, found: list[dict], columns: Columns
 ) -> list[str]:
     """A CSV made for people against the mart as the download shows it (`Columns`), row by row
     on the mart's key: a number read back (decimal comma) is the mart's within half a unit of
@@ -225,17 +225,14 @@ def _compare_csv_for_people(
     labels = [columns.label(name, mart) for name in names]
     if header != labels:
         return [_problem(file, "the header row", ", ".join(header), ", ".join(labels))]
-    found = [dict(zip(names, line, strict=True)) for line in lines]
-    return _compare_rows(file, mart, shown, found, _as_text, same=_shows)
+    by_name = [{n: line.get(label) or "" for n, label in zip(names, labels, strict=True)}
+               for line in found]  # fmt: skip
+    return _compare_rows(file, mart, shown, by_name, _as_text, same=_shows)
 
 
 def _as_text(value: Any) -> str:
     """A key's value as a CSV for people writes it (a text, a whole number, ja/nei)."""
     return spreadsheet_text(value, 0)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _shows(text: str, value: Any) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR, cell_positions, run_cli, warehouse_state
+from helpers import SAMPLE_DIR, cell_positions, query, run_cli, warehouse_state
 
 pytestmark = pytest.mark.e2e
 
@@ -38,11 +38,7 @@ def _copy(built: Path, tmp_path: Path) -> Path:
 
 
 def _query(home: Path, sql: str, *parameters) -> list[tuple]:
-    con = duckdb.connect(str(home / "warehouse" / "bymonitor.duckdb"), read_only=True)
-    try:
-        return con.execute(sql, list(parameters)).fetchall()
-    finally:
-        con.close()
+    return query(home / "warehouse" / "bymonitor.duckdb", sql, *parameters)
 
 
 def _raw(state: dict) -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from helpers import BYMONITOR, SAMPLE_DIR, run_cli, tree_bytes, warehouse_state
+from helpers import BYMONITOR, SAMPLE_DIR, query, run_cli, tree_bytes, warehouse_state
 from prefect_server import PREFECT
 from statbank_server import PROFILES, FakeStatBank, Scripted
 
@@ -154,14 +154,11 @@ def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_se
 def _landed_on(warehouse: Path) -> dict[str, str]:
     """The date each StatBank table was last landed in a home (a test run may cross midnight
     between the shared run that landed them and the test)."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = con.execute(
-            "select table_id, max(loaded_at) from raw._loads where source = 'statbank' "
-            "group by table_id"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = query(
+        warehouse,
+        "select table_id, max(loaded_at) from raw._loads where source = 'statbank' "
+        "group by table_id",
+    )
     return {table: loaded.date().isoformat() for table, loaded in rows}
 
 

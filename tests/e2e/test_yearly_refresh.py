@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import SAMPLE_DIR, cell_positions, run_cli, tree_bytes
+from helpers import SAMPLE_DIR, cell_positions, query, run_cli, tree_bytes
 
 pytestmark = pytest.mark.e2e
 SAMPLE_INPUTS = [
@@ -178,11 +178,7 @@ def test_a_critical_gate_failure_stops_the_flow_and_keeps_the_last_report(
 
 
 def _loads(warehouse: Path) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return con.execute("select load_id, sha256 from raw._loads order by 1").fetchall()
-    finally:
-        con.close()
+    return query(warehouse, "select load_id, sha256 from raw._loads order by 1")
 
 
 def test_a_backfill_publishes_each_year_and_skips_what_is_published(
