@@ -14,6 +14,7 @@ import json
 import os
 import re
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,22 +51,27 @@ def d3_locale(locale: str) -> dict:
 
 def to_svg(chart: alt.TopLevelMixin, locale: str, cache: Path | None = None) -> str:
     """The chart as an SVG element to inline in HTML, its numbers in the locale's format."""
-    spec = (
+    configured = (
         chart.configure(font=FONT, aria=False)
         .configure_view(stroke=None)
         .configure_axis(labelFontSize=FONT_SIZE, titleFontSize=FONT_SIZE, titleFontWeight="normal")
         .configure_legend(orient="bottom", title=None, labelFontSize=FONT_SIZE, labelLimit=0)
-        .to_dict()
     )
-    svg = render_svg(spec, d3_locale(locale), cache)
+    # Altair's check against the Vega-Lite schema (~20 ms a chart) runs only when the chart is
+    # drawn: a specification found in the cache passed it when it was drawn
+    spec = configured.to_dict(validate=False)
+    svg = render_svg(spec, d3_locale(locale), cache, check=configured.to_dict)
     return tooltips(narrowest(svg[svg.index("<svg") :]))  # no XML prolog: inlined in HTML
 
 
-def render_svg(spec: dict, format_locale: dict, cache: Path | None) -> str:
+def render_svg(
+    spec: dict, format_locale: dict, cache: Path | None, check: Callable[[], Any] | None = None
+) -> str:
     """vl-convert's SVG of a Vega-Lite specification. With a cache folder, a specification
     rendered before (the same spec, number format and vl-convert version: the same SVG) is
     read from there instead of being drawn again (~50 ms a chart); a new one is kept there.
-    The cache only ever saves time: an unreadable or unwritable folder renders as usual."""
+    The cache only ever saves time: an unreadable or unwritable folder renders as usual.
+    `check` runs before a specification is drawn (and raises if it is not valid)."""
     key = json.dumps([vl_convert.__version__, spec, format_locale], sort_keys=True, default=str)
     path = cache / f"{hashlib.sha256(key.encode()).hexdigest()}.svg" if cache else None
     if path is not None:
@@ -73,6 +79,8 @@ def render_svg(spec: dict, format_locale: dict, cache: Path | None) -> str:
             kept = path.read_text(encoding="utf-8")
             if "<svg" in kept and kept.rstrip().endswith("</svg>"):
                 return kept
+    if check is not None:
+        check()
     svg = vl_convert.vegalite_to_svg(spec, format_locale=format_locale, allowed_base_urls=[])
     if path is not None:
         with contextlib.suppress(OSError):

@@ -214,3 +214,13 @@ def test_an_unwritable_chart_cache_only_costs_time(tmp_path):
     blocked.write_text("not a folder")
     chart = charts.lines(series([1.0, 2.0]), "Folketall", "personer", (2016, 2017))
     assert charts.to_svg(chart, "nb_NO", cache=blocked / "charts") == charts.to_svg(chart, "nb_NO")
+
+
+def test_a_chart_outside_the_vega_lite_schema_is_refused_before_it_is_drawn(tmp_path):
+    from altair.utils.schemapi import SchemaValidationError
+
+    chart = charts.lines(series([1.0, 2.0]), "Folketall", "personer", (2016, 2017))
+    chart.width = "very wide"  # not a number, "container" or a step (unchecked when set)
+    with pytest.raises(SchemaValidationError):
+        charts.to_svg(chart, "nb_NO", cache=tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing drawn, nothing kept
