@@ -71,6 +71,28 @@ def test_a_download_for_people_that_differs_from_the_marts_is_named(published, t
     assert f"shows {changed[column]}, but the marts hold {int(changed[column]) - 1}." in problems[0]
 
 
+def test_the_duckdb_copy_s_changed_row_and_changed_type_are_named(published, tmp_path):
+    """DuckDB finds a copied table equal to its mart or not; one that is not is compared value
+    by value, and each difference named as in every other download."""
+    settings, publication = published
+    copy = _copy(publication, tmp_path)
+    con = duckdb.connect(str(copy / "bymonitor.duckdb"))
+    con.execute(
+        "update marts.town_population set population = population + 1 "
+        "where town_id = 'bodo' and year = 2026"
+    )
+    con.execute("alter table marts.dim_town alter town_id type varchar(40)")  # same values
+    con.execute("alter table marts.regional_summary alter year type varchar")  # '2026'
+    con.close()
+    problems = verify.verify_publication(copy, settings.warehouse_path, "nb")
+    assert [p for p in problems if "table town_population" in p] == [
+        "bymonitor.duckdb, table town_population: population of town_id bodo, year 2026 "
+        "shows 53639, but the marts hold 53638."
+    ], problems
+    assert any(p.startswith("bymonitor.duckdb, table regional_summary: ") for p in problems)
+    assert not any("dim_town" in p for p in problems), problems
+
+
 def test_a_page_figure_that_differs_from_the_marts_is_named(published, tmp_path):
     settings, publication = published
     copy = _copy(publication, tmp_path)
