@@ -35,3 +35,15 @@ def fill(text: str) -> str:
     for name, value in project_vars().items():
         text = text.replace("{" + name + "}", str(value))
     return text
+
+
+def fill_all(node: Any) -> Any:
+    """`fill` applied to every text of a loaded YAML document (messages, column labels), so
+    that a text naming a rule (e.g. "fewer than {small_cell_n} answers") states its value."""
+    if isinstance(node, str):
+        return fill(node)
+    if isinstance(node, dict):
+        return {key: fill_all(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [fill_all(value) for value in node]
+    return node

@@ -23,6 +23,7 @@ import yaml
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from flows import constants
 from flows.publish.marts import MARTS, ReportData
 from flows.warehouse import sql_identifier, sql_literal
 
@@ -92,7 +93,7 @@ def neutralise(value: object) -> object:
 
 @cache
 def _labels() -> dict[str, str]:
-    return yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")) or {}
+    return constants.fill_all(yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8")) or {})
 
 
 @cache
@@ -103,7 +104,7 @@ def _values() -> dict:
 @cache
 def _value_labels() -> dict[str, dict[str, str]]:
     """Words per kind of column: values_nb.yml's, with the origins and units in nb.yml's words."""
-    nb = yaml.safe_load(NB_FILE.read_text(encoding="utf-8")) or {}
+    nb = constants.fill_all(yaml.safe_load(NB_FILE.read_text(encoding="utf-8")) or {})
     labels = {kind: dict(words) for kind, words in (_values().get("labels") or {}).items()}
     units = labels.setdefault("unit", {})
     units.update({code: word for code, word in (nb.get("units") or {}).items()})

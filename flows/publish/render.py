@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from flows import __version__
+from flows import __version__, constants
 from flows.errors import BymonitorError
 from flows.gate import GateResult
 from flows.holdpoints import hold_point
@@ -73,7 +73,7 @@ class Messages(dict):
 
 def load_messages(settings: Settings, lang: str) -> Messages:
     path = settings.templates_dir.parent / "messages" / f"{lang}.yml"
-    return Messages(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return Messages(constants.fill_all(yaml.safe_load(path.read_text(encoding="utf-8"))))
 
 
 def _environment(

