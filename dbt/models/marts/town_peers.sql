@@ -107,7 +107,7 @@ ranked as (
         *,
         row_number() over (partition by town_id, year, model order by distance, peer_code) as rank
     from candidates
-    qualify rank <= 10
+    qualify rank <= {{ var('peers_per_town') }}
 ),
 
 ranked_years as (
