@@ -88,8 +88,8 @@ ranked as (
 select town_id, cast(year as integer) as year, 'strength' as kind, cast(strength_rank as integer) as position,
        indicator_id, value, median_of_towns, difference, threshold, n, score,
        cast(value_year as integer) as value_year, towns_origin as origin
-from ranked where strength_rank <= 3 and score > 0
+from ranked where strength_rank <= {{ var('standouts_per_town') }} and score > 0
 union all
 select town_id, cast(year as integer), 'weakness', cast(weakness_rank as integer), indicator_id, value,
        median_of_towns, difference, threshold, n, score, cast(value_year as integer), towns_origin
-from ranked where weakness_rank <= 3 and score < 0
+from ranked where weakness_rank <= {{ var('standouts_per_town') }} and score < 0
