@@ -15,6 +15,7 @@ import duckdb
 import pytest
 import yaml
 
+from flows import constants
 from flows.gate import load_result
 from flows.ingest.codebook import interview_scales
 from flows.publish.formatting import Formatter
@@ -24,7 +25,9 @@ from flows.publish.verify import _Lookup, check_page
 from flows.settings import REPO_ROOT, Settings
 
 YEAR = 2026
-MESSAGES = yaml.safe_load((REPO_ROOT / "reports" / "messages" / "nb.yml").read_text("utf-8"))
+MESSAGES = constants.fill_all(
+    yaml.safe_load((REPO_ROOT / "reports" / "messages" / "nb.yml").read_text("utf-8"))
+)  # as the report loads them: a rule's number filled in
 FMT = Formatter("nb", MESSAGES["units_after"])
 YARDSTICK_WORDS = {"peers": "lignende kommuner (median)", "county": "Nordland",
                    "towns": "de ti byene (median)"}  # fmt: skip
