@@ -59,6 +59,13 @@ def _at_time(value: date) -> datetime:
 
 def _plain(value: Any) -> Any:
     """A value as a comparable plain Python value (numbers as float, times as naive ISO text)."""
+    kind = type(value)  # the common cases first: called for every cell read back
+    if kind is str:
+        return value
+    if kind is float:
+        return None if math.isnan(value) else value
+    if kind is int:
+        return float(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool):
@@ -76,6 +83,8 @@ def _same(a: Any, b: Any, loose: bool) -> bool:
     """Equal; with `loose`, numbers to 14 significant digits and times to the second (what a
     spreadsheet keeps: a date is the time at its midnight, and a time at midnight reads back as
     its date)."""
+    if type(a) is type(b) and a == b:  # equal values of one kind (NaN is never equal)
+        return True
     if loose and isinstance(a, date) and isinstance(b, date):
         return abs(_naive(_at_time(a)) - _naive(_at_time(b))).total_seconds() < 1
     a, b = _plain(a), _plain(b)
