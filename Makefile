@@ -50,9 +50,12 @@ run: install
 # (--no-loadscope-reorder: xdist would otherwise start the modules with the most tests first and
 # leave the few long end-to-end ones for last). The time and the slowest tests are printed at
 # the end.
-WORKERS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
+# The cores this process may use (as xdist's own `-n auto` counts them), plus one; `auto` if
+# that cannot be asked.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(); print((cores or 1) + 1)' 2>/dev/null)
 test: install lint chromium
-	@start=$$(date +%s); $(VENV)/bin/pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder \
+	@start=$$(date +%s); $(VENV)/bin/pytest -n $(or $(WORKERS),auto) --dist loadfile \
+		--no-loadscope-reorder \
 		--durations=15; \
 		status=$$?; echo "make test: $$(( $$(date +%s) - start )) s"; exit $$status
 

@@ -98,7 +98,7 @@ def _labels() -> dict[str, str]:
 
 @cache
 def _values() -> dict:
-    return yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8")) or {}
+    return constants.fill_all(yaml.safe_load(VALUES_FILE.read_text(encoding="utf-8")) or {})
 
 
 @cache
@@ -505,7 +505,8 @@ def write_duckdb_copy(warehouse: Path, path: Path) -> None:
 
 
 def plain_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The query that reads a mart of the warehouse attached as `live` as the copy holds it."""
+    """The query that reads a mart of the warehouse attached as `live` as the copy holds it
+    (the publication check reads the mart on its own: flows.publish.verify)."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() "
         "where database_name = 'live' and schema_name = 'marts' and table_name = ? "

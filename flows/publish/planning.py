@@ -107,7 +107,7 @@ def region_signals(ctx: Context, towns: list[dict]) -> dict[str, Any]:
 
 
 def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
-    """The town's ten most similar municipalities outside Nordland, and its headline indicators
+    """The town's most similar municipalities outside Nordland, and its headline indicators
     against theirs."""
     t, fmt, code = ctx.t, ctx.fmt, town["town_id"]
     peers = sorted(

@@ -93,6 +93,44 @@ def test_the_duckdb_copy_s_changed_row_and_changed_type_are_named(published, tmp
     assert not any("dim_town" in p for p in problems), problems
 
 
+def test_duckdb_compares_an_unchanged_copy_and_catches_a_writer_that_rounds(
+    published, tmp_path, monkeypatch
+):
+    """An unchanged copy needs no comparison in Python; a copy whose writer rounds its decimals
+    (the writer's fault, so its own query would round too) is still named."""
+    from flows.publish import downloads
+    from flows.publish.marts import read_report_data
+
+    settings, publication = published
+    marts = read_report_data(settings.warehouse_path).marts
+    compared: list[str] = []
+    compare = verify._compare_rows
+
+    def counted(file, *args, **kwargs):
+        compared.append(file)
+        return compare(file, *args, **kwargs)
+
+    monkeypatch.setattr(verify, "_compare_rows", counted)
+    copy = publication / "bymonitor.duckdb"
+    assert verify.check_duckdb_copy(copy, marts, settings.warehouse_path) == []
+    assert compared == []  # every table found equal by DuckDB
+
+    plain = downloads._plain
+
+    def rounding(column: str, kind: str) -> str:  # a faulty writer: decimals to one place
+        if kind.upper() == "DOUBLE":
+            name = downloads.sql_identifier(column)
+            return f"round({name}, 1) as {name}"
+        return plain(column, kind)
+
+    monkeypatch.setattr(downloads, "_plain", rounding)
+    rounded = tmp_path / "rounded.duckdb"
+    downloads.write_duckdb_copy(settings.warehouse_path, rounded)
+    problems = verify.check_duckdb_copy(rounded, marts, settings.warehouse_path)
+    assert any("table town_population:" in p for p in problems), problems
+    assert set(compared) > {"bymonitor.duckdb, table town_population"}
+
+
 def test_a_page_figure_that_differs_from_the_marts_is_named(published, tmp_path):
     settings, publication = published
     copy = _copy(publication, tmp_path)

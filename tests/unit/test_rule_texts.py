@@ -50,8 +50,17 @@ def test_the_number_of_peers_is_stated_with_the_project_s_number(tmp_path):
         text = (MESSAGES / name).read_text(encoding="utf-8")
         stated = (
             r"(?i)\b(?:ti|ten|10) (?:lignende )?(?:kommunene|similar|munic)"
-            r"|fjorårets ti\b|year's ten\b"
+            r"|fjorårets ti\b|year's ten\b|\b(?:tre av hver|three of each)\b"
         )
         assert not re.findall(stated, text), name
     assert load_messages(settings, "nb").peers_list.startswith(f"De {n} lignende kommunene")
     assert load_messages(settings, "en").peers_list.startswith(f"The {n} similar municipalities")
+
+
+def test_the_number_of_standouts_is_stated_with_the_project_s_number(tmp_path):
+    settings = Settings(home=tmp_path)
+    n = constants.var("standouts_per_town")
+    nb, en = load_messages(settings, "nb"), load_messages(settings, "en")
+    assert f"Høyst {n} av hver" in nb.perspective_strengths_intro
+    assert f"At most {n} of each" in en.perspective_strengths_intro
+    assert f"høyst {n} styrker og {n} svakheter" in nb.method_standouts

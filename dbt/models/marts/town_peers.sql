@@ -1,13 +1,13 @@
--- Each town's ten most similar municipalities outside Nordland, every year: a standardised
+-- Each town's var('peers_per_town') most similar municipalities outside Nordland, every year: a standardised
 -- distance on structural variables (seed peer_variables; not outcomes).
 -- * Each variable (log of population and density) is standardised across every municipality in
 --   Norway with a figure that year: z = (x - mean) / standard deviation.
--- * distance = sqrt(sum over variables of weight * (z_town - z_peer)^2); the ten smallest are the
---   peers (ties: the lower municipality code first). A town without a figure for a variable
+-- * distance = sqrt(sum over variables of weight * (z_town - z_peer)^2); the peers_per_town smallest
+--   are the peers (ties: the lower municipality code first). A town without a figure for a variable
 --   (Narvik's ten-year growth before 2030: a series break) is compared on the others, scaled
 --   by (model's variables / variables used); at least half the variables must be there.
 -- * separating_1..3: the variables with the largest weighted squared difference.
--- * peers_kept: how many of last year's ten are peers again (NULL in the first year).
+-- * peers_kept: how many of last year's peers are peers again (NULL in the first year).
 -- Only the demographic model: jobs (13470) cover only Nordland, so an economic model waits for
 -- jobs data on every municipality. The figures are SSB's (07459), so origin is theirs.
 with variables as (

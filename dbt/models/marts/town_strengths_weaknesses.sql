@@ -1,7 +1,7 @@
 -- The first perspective, strengths and weaknesses: per town and year, the indicators where the
 -- town differs from the ten-town median by more than a meaningful difference, in the
--- indicator's good direction (strengths) or its bad direction (weaknesses); at most three of
--- each, the most marked first.
+-- indicator's good direction (strengths) or its bad direction (weaknesses); at most
+-- var('standouts_per_town') of each, the most marked first.
 --
 -- The threshold is the indicator's min_meaningful_difference in the catalogue; an indicator
 -- without one (sizes, shares of the county, no direction) is never a strength or weakness. A
