@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from flows.errors import BymonitorError
+from flows.ingest.landing import insert_rows
 from flows.ingest.towns import REGIONAL, fold, match_town
 from flows.settings import REPO_ROOT
 
@@ -226,8 +227,7 @@ def write_interview_codebook(con: Any, path: Path = INTERVIEW_CODEBOOK) -> int:
     the report read. The YAML stays its only source. Returns the number of codes."""
     rows = scale_rows(interview_scales(path))
     con.execute("delete from raw.interview_codebook")
-    if rows:
-        con.executemany("insert into raw.interview_codebook values (?, ?, ?, ?, ?)", rows)
+    insert_rows(con, "raw.interview_codebook", rows)
     return len(rows)
 
 

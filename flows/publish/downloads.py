@@ -497,24 +497,19 @@ def write_duckdb_copy(warehouse: Path, path: Path) -> None:
         con.execute(f"attach {sql_literal(warehouse)} as live (read_only)")
         con.execute("create schema marts")
         for name in MARTS:
-            con.execute(f"create table marts.{sql_identifier(name)} as {plain_select(con, name)}")
+            columns = con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where database_name = 'live' and schema_name = 'marts' and table_name = ? "
+                "order by column_index",
+                [name],
+            ).fetchall()
+            select = ", ".join(_plain(column, kind) for column, kind in columns)
+            table = sql_identifier(name)
+            con.execute(f"create table marts.{table} as select {select} from live.marts.{table}")
         con.execute("detach live")
         con.execute("checkpoint")
     finally:
         con.close()
-
-
-def plain_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The query that reads a mart of the warehouse attached as `live` as the copy holds it
-    (the publication check reads the mart on its own: flows.publish.verify)."""
-    columns = con.execute(
-        "select column_name, data_type from duckdb_columns() "
-        "where database_name = 'live' and schema_name = 'marts' and table_name = ? "
-        "order by column_index",
-        [name],
-    ).fetchall()
-    select = ", ".join(_plain(column, kind) for column, kind in columns)
-    return f"select {select} from live.marts.{sql_identifier(name)}"
 
 
 def _plain(column: str, kind: str) -> str:
