@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -32,11 +33,12 @@ from flows.ingest.statbank_catalogue import (
 )
 from flows.ingest.statbank_live import LiveFetch, check_tables, fetch_table
 from flows.ingest.statbank_plan import TablePlan
-from flows.publish.marts import read_report_data
-from flows.publish.render import Publication, PublishError, publish
 from flows.settings import Settings
 from flows.transform import BuildResult, run_dbt
 from flows.warehouse import connect, sql_identifier
+
+if TYPE_CHECKING:
+    from flows.publish.render import Publication
 
 
 def sample_statbank_files(settings: Settings) -> list[Path]:
@@ -296,6 +298,11 @@ def publish_year(
     stale: dict[str, str | None] | None = None,
 ) -> Publication:
     """Publish the report of a year whose gate passed."""
+    # imported here: the pages' libraries (charts, workbook, SQLAlchemy) take ~1 s to load,
+    # which commands that do not publish need not pay
+    from flows.publish.marts import read_report_data
+    from flows.publish.render import PublishError, publish
+
     gate = load_result(settings, year)
     if gate is None:
         raise PublishError(f"the quality gate has not run for {year} (run `bymonitor check`)")

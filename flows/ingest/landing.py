@@ -155,13 +155,22 @@ class Reject:
     reason: str
 
 
+#: Up to this many rows go in as one parameterised VALUES list (~30 µs a row); more are
+#: scanned from a pandas frame, whose import alone costs ~1 s.
+VALUES_ROWS = 2_000
+
+
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
-    """Insert many rows at once (a frame scanned by DuckDB; `executemany` goes row by row)."""
+    """Insert many rows at once (`executemany` goes row by row, ~15 times slower)."""
     if not rows:
+        return
+    width = len(rows[0])
+    if len(rows) <= VALUES_ROWS:
+        placeholders = ", ".join([f"({', '.join('?' * width)})"] * len(rows))
+        con.execute(f"insert into {table} values {placeholders}", [v for r in rows for v in r])
         return
     import pandas as pd
 
-    width = len(rows[0])
     frame = pd.DataFrame.from_records(rows, columns=[f"c{i}" for i in range(width)])
     frame = frame.astype(object).where(frame.notna(), None)
     con.register("incoming_rows", frame)

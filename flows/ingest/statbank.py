@@ -8,10 +8,9 @@ import re
 from datetime import date
 from itertools import product
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
-import pandas as pd
 
 from flows.ingest import jsonstat
 from flows.ingest.landing import LoadResult, land, previous_load, record_load, sha256_of
@@ -21,9 +20,15 @@ REGION_DIM, TIME_DIM, CONTENTS_DIM = "Region", "Tid", "ContentsCode"
 REGION_CODE = re.compile(r"^([KF][-_.]?)?(\d{2}|\d{4})$")
 YEAR = re.compile(r"^\d{4}$")
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def cells_frame(dataset: jsonstat.Dataset, table_id: str, load_id: str) -> pd.DataFrame:
     """The dataset as rows of the raw.statbank_cells contract."""
+    import numpy as np  # here, not at the top: commands that load no file start faster
+    import pandas as pd
+
     region = dataset.role("geo") or REGION_DIM
     time = dataset.role("time") or TIME_DIM
     contents = dataset.role("metric") or CONTENTS_DIM
