@@ -1,6 +1,7 @@
 """Faults at every stage: a run killed (SIGKILL, with dbt and all its children) during ingest,
 dbt build, the gate or publication leaves the warehouse and the last publication exactly as they
-were, and the next run recovers without duplicates. SIGTERM and Ctrl-C stop a run cleanly: its
+were, and the next run recovers without duplicates (of two runs started together to recover, one
+writes and the other names it). SIGTERM and Ctrl-C stop a run cleanly: its
 children and Prefect's temporary server end with it, nothing it started is left behind, one line
 says so. A full disk during publication ends with a clear message and no partial output."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -80,7 +82,8 @@ def test_a_run_killed_at_each_stage_changes_nothing_and_the_next_run_recovers(
 ):
     """Four runs, each killed (SIGKILL) at a later stage than the one before; each leaves the
     warehouse and the publication as they were, and each next run takes over the lock that the
-    killed one left. The fifth run completes, without duplicates."""
+    killed one left. Then two runs start together: one completes, without duplicates; the
+    other writes nothing and names the one that writes."""
     home = tmp_path / "home"
     shutil.copytree(published, home)
     warehouse = home / "warehouse" / "bymonitor.duckdb"
@@ -95,12 +98,21 @@ def test_a_run_killed_at_each_stage_changes_nothing_and_the_next_run_recovers(
         assert tree_bytes(publications) == files_before, f"killed at {point}"
         assert [p.name for p in publications.iterdir()] == ["2026"], f"killed at {point}"
 
-    again = subprocess.run(
-        [str(BYMONITOR), "run"], env=_env(home, changed_inputs, prefect_server),
-        capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "took over the lock left by a run that stopped" in again.stderr
+    # The recovery, by two runs started together: one takes over the lock the killed run left
+    # and completes, the other waits for it (3 s) and names it.
+    env = _env(home, changed_inputs, prefect_server, BYMONITOR_LOCK_WAIT_S="3")
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    runs = [subprocess.Popen([str(BYMONITOR), "run"], env=env, **pipes) for _ in range(2)]
+    results = [(*p.communicate(timeout=600), p.returncode) for p in runs]
+    assert sorted(code for _, _, code in results) == [0, 1], results
+    [(winner, (_, won, _))] = [(p, r) for p, r in zip(runs, results, strict=True) if r[2] == 0]
+    [(_, lost, _)] = [r for r in results if r[2] == 1]
+    assert "took over the lock left by a run that stopped" in won, won
+    assert re.search(
+        rf"another run is writing to .*: held by process {winner.pid} on host \S+, "
+        r"started 20\d\d-.*running `bymonitor run`.*waited 3 s",
+        lost,
+    ), lost
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         loads = con.execute("select count(*), count(distinct sha256) from raw._loads").fetchone()

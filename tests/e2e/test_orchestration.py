@@ -1,6 +1,7 @@
 """The refresh as Prefect runs it: against a real Prefect server started for the test run,
-deployed on its yearly schedule, one writer at a time, and recorded in the warehouse's run
-history. The server holds the flow runs of every test of the run: a test looks at its own."""
+deployed on its yearly schedule, and recorded in the warehouse's run history (one writer at a
+time: tests/e2e/test_faults.py starts two runs together). The server holds the flow runs of
+every test of the run: a test looks at its own."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import yaml
-from helpers import BYMONITOR, SAMPLE_DIR, query, run_cli, tree_bytes, warehouse_state
+from helpers import SAMPLE_DIR, query, run_cli, tree_bytes, warehouse_state
 from prefect_server import PREFECT
 from statbank_server import PROFILES, FakeStatBank, Scripted
 
@@ -123,32 +124,6 @@ def test_the_run_history_records_stages_rows_gate_and_outcome(served_run):
     assert run_id in out and re.search(r"│ build\s+│ ok\s+│", out)  # the summary table
     status = run_cli(home, "status").stdout
     assert run_id in status and "published: 2026" in status
-
-
-def test_two_refreshes_at_once_only_one_writes_and_the_other_names_it(prefect_server, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BYMONITOR_"))}
-    env.update(prefect_server.env())
-    env.update({"BYMONITOR_HOME": str(tmp_path), "BYMONITOR_LOCK_WAIT_S": "3"})
-    command = [str(BYMONITOR), "run"]
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
-    runs = [subprocess.Popen(command, env=env, **pipes) for _ in range(2)]
-    results = [(p.wait(timeout=600), *p.communicate()) for p in runs]
-    assert sorted(code for code, _, _ in results) == [0, 1], results
-    [(_, _, loser)] = [r for r in results if r[0] == 1]
-    [winner] = [p for p, r in zip(runs, results, strict=True) if r[0] == 0]
-    assert re.search(
-        rf"another run is writing to .*: held by process {winner.pid} on host \S+, "
-        r"started 20\d\d-.*running "
-        r"`bymonitor run`.*waited 3 s",
-        loser,
-    ), loser
-    con = duckdb.connect(str(tmp_path / "warehouse" / "bymonitor.duckdb"), read_only=True)
-    try:
-        assert con.execute("select count(*), count(distinct sha256) from raw._loads").fetchone() \
-            == (17, 17)  # fmt: skip
-        assert con.execute("select count(*) from ops.runs where status = 'ok'").fetchone() == (1,)
-    finally:
-        con.close()
 
 
 def _landed_on(warehouse: Path) -> dict[str, str]:
