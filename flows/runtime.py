@@ -59,13 +59,13 @@ def seed_prefect_database(settings: Settings) -> None:
 
 
 def warm_up_in_background() -> None:
-    """Import the gate's and the renderer's libraries in a background thread while the main
+    """Import the gate's and the charts' libraries in a background thread while the main
     thread waits for dbt's process (several seconds of idle waiting otherwise)."""
     import importlib
     import threading
 
     def load() -> None:
-        for name in ("great_expectations", "weasyprint", "vl_convert"):
+        for name in ("great_expectations", "vl_convert"):  # the PDF has its own process
             try:
                 importlib.import_module(name)
             except Exception:  # an import that fails here fails loudly where it is used

@@ -219,7 +219,9 @@ def test_live_refresh_checks_the_catalogue_first_and_one_failed_table_falls_back
         server.stop()
     assert partial.returncode == 0, partial.stdout + partial.stderr
     assert not opened.exists(), opened.read_text(encoding="utf-8")  # a live run never reads it
-    control = run_cli(tmp_path / "control", "ingest", "sample", env=audit)  # the watch works
+    survey = SAMPLE_DIR.parent / "survey" / "survey_2025.csv"
+    control = run_cli(tmp_path / "control", "ingest", "survey", str(survey), "--wave", "2025",
+                      env=audit)  # the watch works: it sees this read  # fmt: skip
     assert control.returncode == 0 and "survey" in opened.read_text(encoding="utf-8")
     assert "no BYMONITOR_INPUT_DIR" in partial.stderr
     assert "table 09588 could not be fetched" in partial.stderr
