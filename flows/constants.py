@@ -4,6 +4,7 @@ kwargs and `{name}` in their texts, Python from here)."""
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -27,6 +28,18 @@ def var(name: str) -> Any:
     if name not in values:
         raise KeyError(f"{name} is not a var in {DBT_PROJECT}")
     return values[name]
+
+
+def write_project_vars(con: Any) -> int:
+    """Replace raw.project_vars with the project vars (values as JSON), in the caller's
+    transaction, before each build: the marts keep the vars they were built with
+    (`project_vars`), so `check` and `publish`, which state the vars in their texts, can refuse
+    marts built with other ones (flows/freshness.py). Returns the number of vars."""
+    rows = [(name, json.dumps(value)) for name, value in project_vars().items()]
+    con.execute("delete from raw.project_vars")
+    if rows:
+        con.executemany("insert into raw.project_vars (name, value) values (?, ?)", rows)
+    return len(rows)
 
 
 def fill(text: str) -> str:

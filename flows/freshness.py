@@ -1,10 +1,15 @@
-"""Whether the marts hold every load: `check` and `publish` read the marts as they were last
-built, so a load made after that build (or whose build failed) would silently be left out."""
+"""Whether the marts are those of the inputs and rules at hand: `check` and `publish` read the
+marts as they were last built, so a load made after that build (or whose build failed) would
+silently be left out, and a project var changed since (e.g. the small-cell rule) would be stated
+in the report's texts over figures made with the old one."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 
+from flows import constants
 from flows.errors import BymonitorError
 from flows.settings import Settings
 from flows.warehouse import connect
@@ -30,8 +35,41 @@ def unbuilt_loads(settings: Settings) -> list[tuple[str, str]]:
             return []
 
 
+def changed_vars(settings: Settings) -> list[str]:
+    """Each project var whose value in dbt/dbt_project.yml differs from the one the marts were
+    built with (mart `project_vars`), as "name built → now". Empty before the first build."""
+    with connect(settings.warehouse_path, read_only=True) as con:
+        try:
+            con.execute("select 1 from marts.source_loads limit 1")
+        except duckdb.CatalogException:
+            return []  # not built yet: nothing to compare
+        try:
+            rows = con.execute("select var_name, var_value from marts.project_vars").fetchall()
+        except duckdb.CatalogException:  # built by a version that did not record them
+            return ["(the marts record no project vars: built by an earlier version)"]
+    built = {name: json.loads(value) for name, value in rows}
+    now = constants.project_vars()
+    return [
+        f"{name} {_shown(built.get(name))} → {_shown(now.get(name))}"
+        for name in sorted(built.keys() | now.keys())
+        if built.get(name) != now.get(name)
+    ]
+
+
+def _shown(value: object) -> str:
+    return "(none)" if value is None else str(value)
+
+
 def refuse_unbuilt(settings: Settings, command: str) -> None:
-    """Stop `check` or `publish` when the marts lack loads, naming them."""
+    """Stop `check` or `publish` when the marts lack loads or were built with other project vars,
+    naming them."""
+    changed = changed_vars(settings)
+    if changed:
+        raise MartsOutOfDate(
+            f"the marts were built with other project vars than dbt/{constants.DBT_PROJECT.name} "
+            f"holds now: {', '.join(changed)}; run `bymonitor build`, then "
+            f"`bymonitor {command}` again"
+        )
     missing = unbuilt_loads(settings)
     if not missing:
         return

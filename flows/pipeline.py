@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from flows.constants import write_project_vars
 from flows.errors import BymonitorError
 from flows.gate import (
     GateFailed,
@@ -251,12 +252,14 @@ def statbank_landed(settings: Settings, table_ids: list[str]) -> dict[str, str |
 def build(settings: Settings) -> BuildResult:
     if not settings.warehouse_path.exists():
         raise BymonitorError("nothing to build: the warehouse is empty (run `bymonitor ingest`)")
-    # the StatBank catalogue's table list (titles, lags) and the interview codebook's scales as
-    # the marts read them, written here only, before each build: the marts follow the catalogue
-    # and the codebook even with no load since
+    # the StatBank catalogue's table list (titles, lags), the interview codebook's scales and the
+    # project vars as the marts read them, written here only, before each build: the marts follow
+    # the catalogue and the codebook even with no load since, and record the vars they were built
+    # with
     with connect(settings.warehouse_path) as con:
         write_table_list(con)
         write_interview_codebook(con)
+        write_project_vars(con)
     # --full-refresh: the seeds are rewritten whole, so a seed whose columns changed in a new
     # version loads into a warehouse built by an older one (no model is incremental). dbt's unit
     # tests check the SQL, not the data: they run in `make test`

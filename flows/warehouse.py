@@ -78,6 +78,10 @@ create table if not exists raw.statbank_tables (
     title_nb   varchar,
     title_en   varchar
 );
+create table if not exists raw.project_vars (
+    name  varchar primary key,  -- dbt/dbt_project.yml's vars as of the last build, replaced whole
+    value varchar not null      -- as JSON: "18", 5
+);
 create table if not exists raw.survey_respondents (
     load_id        varchar not null,
     wave           integer not null,
