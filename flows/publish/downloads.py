@@ -202,9 +202,12 @@ class Columns:
             names.append(column)
             if column in added:
                 names.append(added[column][0])
+        coded = [c for c in columns if c in (_values().get("columns") or {})]
         shown = []
         for row in rows:
-            out = {c: self.value(mart, c, row.get(c), row) for c in columns}
+            out = {c: row.get(c) for c in columns}
+            for column in coded:  # the other columns' values stay as they are
+                out[column] = self.value(mart, column, out[column], row)
             for column, (name, lookup) in added.items():
                 key = row.get(column)
                 out[name] = lookup.get(key, key) if key is not None else None
