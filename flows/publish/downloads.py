@@ -24,6 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from flows import constants
+from flows.publish.formatting import exact, half_up
 from flows.publish.marts import MARTS, ReportData
 from flows.warehouse import sql_identifier, sql_literal
 
@@ -263,7 +264,8 @@ def _spreadsheet_number(value: float | int | Decimal, places: int) -> str:
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return ""
-    text = f"{Decimal(str(value)):.{places}f}"  # fixed point: never exponent notation
+    with half_up():  # as the pages round
+        text = f"{exact(value):.{places}f}"  # fixed point: never exponent notation
     if text.lstrip("-").strip("0,.") == "":
         text = text.lstrip("-")  # no "-0,0"
     return text.replace(".", ",")

@@ -2,16 +2,19 @@
 
 Every number on a page goes through `Formatter`: Babel groups the thousands and places the
 decimal mark ("53 638", "−7,1" in bokmål; "53,638", "−7.1" in English), and `minus_sign`
-turns Babel's hyphen-minus into the minus sign U+2212, the one the charts' axes use too. The
+turns Babel's hyphen-minus into the minus sign U+2212, the one the charts' axes use too.
+Numbers are rounded as SSB, the charts, Excel and the models' SQL round them: a half away from
+zero (12,5 → 13, −0,25 → −0,3), not to the even neighbour, Babel's default (`half_up`). The
 words for units ("prosentpoeng") come from the message catalogue (`units_after`), keyed by the
 unit code of dbt/seeds/indicators.csv.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -31,13 +34,30 @@ def minus_sign(text: str) -> str:
     return MINUS + digits if any(c in "123456789" for c in digits) else digits
 
 
+@contextmanager
+def half_up() -> Iterator[None]:
+    """Decimal rounding of a half away from zero while formatting (Babel and Decimal's own
+    formatting take the context's rounding); pass numbers as `exact(value)`."""
+    with localcontext() as context:
+        context.rounding = ROUND_HALF_UP
+        yield
+
+
+def exact(value: float | int | Decimal) -> Decimal:
+    """The number as it is written (0.125 as 0.125, not the float's binary neighbour), so a
+    half written in the data rounds as a half."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def format_number(value: float, locale: str, decimals: int = 0) -> str:
     """A number with a fixed count of decimals in the locale's way, minus sign U+2212."""
-    return minus_sign(format_decimal(value, format=_pattern(decimals), locale=locale))
+    with half_up():
+        text = format_decimal(exact(value), format=_pattern(decimals), locale=locale)
+    return minus_sign(text)
 
 
 class Formatter:
@@ -69,8 +89,9 @@ class Formatter:
         if value is None:
             return MISSING
         pattern = _pattern(decimals) + NBSP + "%"
-        share = Decimal(str(value)) / 100  # exact: 0.25 % rounds as 0.25 does
-        text = minus_sign(format_percent(share, format=pattern, locale=self.locale))
+        share = exact(value) / 100  # exact: 0.25 % rounds as 0.25 does
+        with half_up():
+            text = minus_sign(format_percent(share, format=pattern, locale=self.locale))
         if signed and value > 0 and any(c in "123456789" for c in text):
             return "+" + text
         return text

@@ -21,6 +21,21 @@ def test_bokmal_percent_has_a_decimal_comma_and_a_spaced_sign():
     assert Formatter("nb").percent(8.9, signed=False) == f"8,9{NBSP}%"
 
 
+def test_a_half_rounds_away_from_zero_as_ssb_excel_and_the_charts_round():
+    """1 of 8 is 12.5 %: written 13 %, as 3 of 8 (37.5 %) is 38 %, never to the even neighbour
+    (Babel's default would write 12 % and 38 %); the CSVs for people round the same way."""
+    from flows.publish.downloads import spreadsheet_text
+
+    nb = Formatter("nb")
+    assert [nb.percent(v, 0, signed=False) for v in (12.5, 37.5)] == [f"13{NBSP}%", f"38{NBSP}%"]
+    assert [nb.number(v) for v in (2.5, -2.5, 0.5)] == ["3", f"{MINUS}3", "1"]
+    assert nb.number(2.675, 2) == "2,68"  # the number as written, not the float below it
+    assert nb.percent(-0.25) == f"{MINUS}0,3{NBSP}%"
+    assert [spreadsheet_text(v, p) for v, p in ((12.5, 0), (-0.25, 1), (2.675, 2))] == [
+        "13", "-0,3", "2,68",
+    ]  # fmt: skip
+
+
 def test_dates_are_written_out():
     assert Formatter("nb").day(date(2024, 1, 1)) == "1. januar 2024"
     assert Formatter("en").day(date(2024, 1, 1)) == "1 January 2024"
