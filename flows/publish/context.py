@@ -317,6 +317,7 @@ def region_page(ctx: Context, towns: list[dict]) -> dict[str, Any]:
         "regions_source": ctx.source(*region_indicators),
         "centralisation_now_marks": marks_for([now.get("origin")]),
         "vekstkraft": vekstkraft_figure(ctx),
+        "vekstkraft_intro": ctx.t("vekstkraft_intro", count=len(ctx.data.index_weights())),
     }
 
 
@@ -362,6 +363,17 @@ def centralisation_figure(ctx: Context) -> Figure:
     )
 
 
+def _index_coverage(ctx: Context, row: dict) -> dict[str, object]:
+    """How much of the index a town's rank rests on, for a town without every indicator."""
+    missing = [i for i in (row.get("indicators_missing") or "").split(",") if i]
+    return {
+        "used": row["indicators_used"],
+        "count": len(ctx.data.index_weights()),
+        "share": ctx.fmt.percent(100 * float(row["weight_covered"]), 0, signed=False),
+        "missing": ", ".join(ctx.name(i) for i in missing),
+    }
+
+
 def vekstkraft_figure(ctx: Context) -> Figure:
     """The vekstkraft ranking; a town without a rank (too few figures) is named in a note."""
     t, fmt = ctx.t, ctx.fmt
@@ -381,6 +393,11 @@ def vekstkraft_figure(ctx: Context) -> Figure:
     ranked = {r["town_name"] for r in ranking}
     left_out = [town["town_name"] for town in ctx.data.towns if town["town_name"] not in ranked]
     notes = [t("chart_note_no_rank", names=", ".join(left_out))] if left_out else []
+    notes += [
+        t("chart_note_vekstkraft_partial", town=r["town_name"], **_index_coverage(ctx, r))
+        for r in ranking
+        if r.get("indicators_missing")
+    ]
     notes.append(t.chart_note_vekstkraft_scale)
     summary = t(
         "alt_vekstkraft",
@@ -572,12 +589,12 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
         )
     index = next(iter(ctx.data.rows("vekstkraft_index", town_id=code, year=year)), {})
     if index.get("rank"):
-        sentences.append(
-            ctx.sentence(
-                t("narrative_vekstkraft", town=name, rank=index["rank"], year=year),
-                index["origin"],
-            )
-        )
+        said = t("narrative_vekstkraft", town=name, rank=index["rank"], year=year)
+        if index.get("indicators_missing"):
+            coverage = _index_coverage(ctx, index)
+            said = t("narrative_vekstkraft_partial", town=name, rank=index["rank"], year=year,
+                     **coverage)  # fmt: skip
+        sentences.append(ctx.sentence(said, index["origin"]))
     return sentences
 
 

@@ -32,6 +32,9 @@ scores as (
         sum(weight * z) / nullif(sum(case when z is not null then weight end), 0) as score,
         sum(case when z is not null then weight end) / sum(weight) as weight_covered,
         count(z) as indicators_used,
+        -- the index's indicators the town has no figure (or no standardised value) for
+        string_agg(indicator_id, ',' order by indicator_id) filter (where z is null)
+            as indicators_missing,
         max(case when value is not null then {{ origin_rank('origin') }} end) as origin_rank
     from standardised
     group by town_id, year
@@ -54,6 +57,7 @@ select
         then rank() over (partition by year order by eligible_score desc nulls last) end as rank,
     weight_covered,
     indicators_used,
+    indicators_missing,
     case when eligible_score is null then 'missing' end as status,
     -- each town's index depends on every town's figures that year: the weakest origin among them
     {{ origin_of_rank('max(origin_rank) over by_year') }} as origin

@@ -9,6 +9,7 @@ select
     vekstkraft.score,
     vekstkraft.weight_covered,
     cast(vekstkraft.indicators_used as integer) as indicators_used,
+    vekstkraft.indicators_missing,
     vekstkraft.status,
     vekstkraft.origin
 from {{ ref('int_vekstkraft') }} as vekstkraft
