@@ -148,6 +148,12 @@ class Columns:
                 code: row["label_nb"] for code, row in data.codes("plan", "statuses").items()
             },
         }
+        # an interview category is a code of the codebook's scale its category_type names
+        # (role: roles, theme: themes), worded by dim_code
+        self.interview_words = {
+            kind: {code: row["label_nb"] for code, row in data.codes("interviews", scale).items()}
+            for kind, scale in (("role", "roles"), ("theme", "themes"))
+        }
 
     def word(self, kind: str, value: str) -> str:
         """The bokmål word for a code of the kind: the marts' first, then values_nb.yml's."""
@@ -182,6 +188,8 @@ class Columns:
         kind = (_values().get("columns") or {}).get(column)
         if kind is None or not isinstance(value, str):
             return value
+        if kind == "interview_category":
+            return self.interview_words.get(row.get("category_type"), {}).get(value, value)
         if kind == "origin" and (
             mart in (_values().get("people_marts") or [])
             or row.get("source") in (_values().get("people_sources") or [])

@@ -284,6 +284,14 @@ def methods_sections(ctx: Context) -> dict[str, Any]:
                 else "",
                 "base_rate": fmt.percent(rule["base_rate_pct"], signed=False) if tested else "",
                 "warned": fmt.percent(rule["outcomes_warned_pct"], signed=False) if tested else "",
+                "scope": t(
+                    "backtest_scope_value",
+                    municipalities=fmt.number(rule["municipalities"]),
+                    first=rule["first_year"],
+                    last=rule["last_year"],
+                )
+                if tested
+                else "",
             }
         )
     tested = [r for r in rules(ctx) if r["is_backtested"]]
@@ -293,11 +301,7 @@ def methods_sections(ctx: Context) -> dict[str, Any]:
         "peers": t.method_peers,
         "signals": t.method_signals,
         "backtest_intro": t(
-            "method_backtest",
-            municipalities=fmt.number(max((r["municipalities"] for r in tested), default=0)),
-            first=min((r["first_year"] for r in tested), default=""),
-            last=max((r["last_year"] for r in tested), default=""),
-            horizon=max((r["horizon_years"] for r in tested), default=""),
+            "method_backtest", horizon=max((r["horizon_years"] for r in tested), default="")
         )
         if tested
         else "",
