@@ -576,6 +576,8 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
     coverage, coverage_year = ctx.latest("town", code, "job_coverage_ratio")
     if coverage is not None:
         pull = t.narrative_pull_in if coverage > 1 else t.narrative_pull_out
+        if fmt.number(coverage, 2) == fmt.number(1, 2):  # as the sentence shows it: 1,00
+            pull = t.narrative_pull_even
         sentences.append(
             ctx.sentence(
                 t(
