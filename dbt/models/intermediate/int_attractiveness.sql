@@ -2,7 +2,7 @@
 -- a municipality gains by domestic migration than its job growth predicts.
 --   y = net domestic migration in years t-2..t, in percent of the population on 1 January t-2
 --   x = growth in jobs (by place of work) from year t-3 to t, in percent
--- For each year, y is regressed on x across all municipalities in the data with both values;
+-- For each year, y is regressed on x across all municipalities of Nordland with both values;
 -- the residual (percentage points) is the municipality's attractiveness that year.
 with measures as (
     select region_id as municipality_code, year, measure, value, origin
