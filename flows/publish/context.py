@@ -591,11 +591,12 @@ def narrative(ctx: Context, town: dict) -> list[Sentence]:
         )
     index = next(iter(ctx.data.rows("vekstkraft_index", town_id=code, year=year)), {})
     if index.get("rank"):
-        said = t("narrative_vekstkraft", town=name, rank=index["rank"], year=year)
-        if index.get("indicators_missing"):
-            coverage = _index_coverage(ctx, index)
-            said = t("narrative_vekstkraft_partial", town=name, rank=index["rank"], year=year,
-                     **coverage)  # fmt: skip
+        ranked = {"town": name, "rank": index["rank"], "year": year}
+        said = (
+            t("narrative_vekstkraft_partial", **ranked, **_index_coverage(ctx, index))
+            if index.get("indicators_missing")
+            else t("narrative_vekstkraft", **ranked)
+        )
         sentences.append(ctx.sentence(said, index["origin"]))
     return sentences
 
