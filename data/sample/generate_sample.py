@@ -2,7 +2,8 @@
 
 Each file has the shape PxWebApi 2 returns for the catalogue's query (region codes as the
 table's codelist writes them: `K-1804`, `K_1804` or `1804`; `F-18`, `F_18` or `18`; `0`), for
-all 41 Nordland municipalities (07459: every municipality in Norway), Nordland and Norway, from
+all 41 Nordland municipalities (07459 and 13470: every municipality in Norway), Nordland and
+Norway, from
 the table's first year to the latest
 year its publishing lag allows for a report on 1 January 2026 (07459, 09817 and 10309 to 2026;
 06913, 09588, 09429, 11616, 13470 and 13472 to 2025; 08316 to 2024).
@@ -42,7 +43,11 @@ The synthetic tables are built on SSB's population and obey what a reader can ch
   of the codes valid then);
 - jobs, commuting, sectors, education, establishments, new enterprises and immigrants: levels
   per municipality within ranges (RANGES; fixed levels for the ten towns and Norway, TOWN_LEVELS
-  and NORWAY_LEVELS) applied to SSB's population by age. data/sample/README.md lists them.
+  and NORWAY_LEVELS) applied to SSB's population by age. data/sample/README.md lists them;
+- 13470 covers every municipality (the economic model of town_peers compares each town with
+  the rest of Norway): outside Nordland each industry is tilted by a lasting random factor per
+  municipality (log-normal, INDUSTRY_SPREAD), and Norway's jobs are the sum of all
+  municipalities' (in 13472 too, which has the same totals).
 
 How StatBank behaves, mimicked on purpose so the pipeline is tested against it:
 - summed series (`K-`/`K_` codes) return 0 for Narvik (1806) and Hamarøy (1875) before 2020;
@@ -172,6 +177,7 @@ INDUSTRY_PROFILE = {  # share of jobs by NACE group in a typical Nordland munici
     "86-88": 0.22,
     "90-99": 0.04,
 }
+INDUSTRY_SPREAD = 0.5  # outside Nordland: log-normal spread of an industry's lasting tilt
 INDUSTRY_TILT = {
     "1833": {"10-33": 2.0},
     "1865": {"01-03": 2.2, "55-56": 1.5},
@@ -229,7 +235,8 @@ class Population:
         return self.totals[region][year]
 
     def group(self, region: str, year: int, ages: Iterable[str], sex: str | None = None) -> float:
-        cells = self.cells[(region, year)]
+        # the rest of Norway has only SSB's cells (2005 on), which the tables built on it need
+        cells = self.cells.get((region, year)) or self.official[(region, year)]
         return sum(cells[(s, a)] for s in SEXES for a in ages if sex in (None, s))
 
 
@@ -447,10 +454,24 @@ class Generator:
 
     @cache  # noqa: B019
     def jobs(self, region: str, year: int) -> int:
-        if region == "F18":
-            return sum(self.jobs(m, year) for m in self.pop.municipalities)
-        noise = self.rng("jobs", region, year).uniform(0.99, 1.01) if region != "0" else 1.0
+        """Jobs located in a region; Nordland and Norway are the sums of their municipalities."""
+        if region in ("F18", "0"):
+            members = self.pop.municipalities
+            if region == "0":
+                members = [*members, *self.pop.others]
+            return sum(self.jobs(m, year) for m in members)
+        noise = self.rng("jobs", region, year).uniform(0.99, 1.01)
         return round(self.employed(region, year) * self.level("coverage", region) * noise)
+
+    @cache  # noqa: B019
+    def industry_tilt(self, region: str) -> dict[str, float]:
+        """How much more (or less) common each industry is in a municipality than in the
+        typical Nordland profile: the towns' documented tilts; outside Nordland a lasting random
+        tilt per industry (a municipality's mix differs as Norway's do), 1 elsewhere in Nordland."""
+        if region in INDUSTRY_TILT or region in self.pop.municipalities or region == "0":
+            return INDUSTRY_TILT.get(region, {})
+        rng = self.rng("industry_tilt", region)
+        return {nace: rng.lognormvariate(0, INDUSTRY_SPREAD) for nace in INDUSTRY_PROFILE}
 
     def local_workers(self, region: str, year: int) -> int:
         commuting = (1 - self.level("local_work", region)) * self.rng(
@@ -497,8 +518,8 @@ class Generator:
 
     def t13470(self, years: range, q: dict) -> dict[Key, float | None]:
         out: dict[Key, float | None] = {}
-        for region, year in product([*self.pop.municipalities, "0"], years):
-            tilt = INDUSTRY_TILT.get(region, {})
+        for region, year in product([*self.pop.municipalities, *self.pop.others], years):
+            tilt = self.industry_tilt(region)
             noise = self.rng("nace", region, year)
             weights = [
                 INDUSTRY_PROFILE[n] * tilt.get(n, 1.0) * noise.uniform(0.9, 1.1)
@@ -507,7 +528,7 @@ class Generator:
             parts = largest_remainder(self.jobs(region, year), weights)
             for nace, value in zip(q["NACE2007"], parts, strict=True):
                 out[(region, nace, "SysselsatteArb", str(year))] = value
-        return with_county(out, self.pop)
+        return with_country(with_county(out, self.pop), self.pop)
 
     def t13472(self, years: range, q: dict) -> dict[Key, float | None]:
         out: dict[Key, float | None] = {}
@@ -620,6 +641,15 @@ def with_county(produced: dict[Key, float | None], pop: Population) -> dict[Key,
     for key, value in produced.items():
         if key[0] in pop.municipalities and key[-2] not in SHARES:
             totals[("F18", *key[1:])] += value
+    return {**produced, **totals}
+
+
+def with_country(produced: dict[Key, float | None], pop: Population) -> dict[Key, float | None]:
+    """Norway's counts as the sum of every municipality's, for a table generated for all."""
+    totals: dict[Key, int] = defaultdict(int)
+    for key, value in produced.items():
+        if key[0] not in ("F18", "0") and key[-2] not in SHARES:
+            totals[("0", *key[1:])] += value or 0
     return {**produced, **totals}
 
 

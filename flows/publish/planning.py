@@ -1,5 +1,6 @@
 """What a planner asks next, as view models from the marts: each town against its peers across
-Norway (town_peers, town_peer_comparison), early warnings (town_signals, signal_backtest) and
+Norway by population (town_peers' demographic model, town_peer_comparison) and by jobs and
+industry mix (its economic model), early warnings (town_signals, signal_backtest) and
 gaps in the industry spectrum (town_industry_quotients). Every number comes from a mart; every
 value that is not SSB's own carries its mark."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flows import constants
 from flows.publish import charts
 from flows.publish.context import Context, Figure, Sentence, marks_for, municipality_label
 
@@ -110,23 +112,10 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
     """The town's most similar municipalities outside Nordland, and its headline indicators
     against theirs."""
     t, fmt, code = ctx.t, ctx.fmt, town["town_id"]
-    peers = sorted(
-        ctx.data.rows("town_peers", town_id=code, year=ctx.year), key=lambda r: r["rank"]
-    )
+    peers = _peers(ctx, code, "demographic", ctx.year)
     if not peers:
         return None
     kept = peers[0]["peers_kept"]
-    rows = [
-        {
-            "rank": p["rank"],
-            "name": p["peer_municipality_name"] or p["peer_municipality_code"],
-            "county": p["peer_county_name"] or "",
-            "distance": fmt.number(p["distance"], 2),
-            "separating": p[f"separating_{ctx.lang}"],
-            "new": p["was_peer_last_year"] is False,
-        }
-        for p in peers
-    ]
     compared = {
         r["indicator_id"]: r
         for r in ctx.data.rows("town_peer_comparison", town_id=code, year=ctx.year)
@@ -162,10 +151,8 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         "kept": ctx.sentence(t("peers_kept", kept=kept, year=ctx.year - 1), *origins)
         if kept is not None
         else None,
-        "fewer": t("peers_fewer_variables", town=town["town_name"], used=peers[0]["variables_used"])
-        if peers[0]["variables_used"] < max(r["variables_used"] for r in _all_peers(ctx))
-        else None,
-        "rows": rows,
+        "fewer": _fewer_variables(ctx, town, peers),
+        "rows": _peer_rows(ctx, peers),
         "comparison": comparison,
         "town_label": municipality_label(ctx, town),
         "marks": marks_for(origins),
@@ -173,8 +160,79 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
     }
 
 
-def _all_peers(ctx: Context) -> list[dict]:
-    return [r for r in ctx.data.marts["town_peers"] if r["year"] == ctx.year]
+def economic_peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
+    """The town's most similar municipalities outside Nordland by jobs and industry mix (the
+    economic model, 13470), in the latest year within the table's publishing lag."""
+    t, fmt, code = ctx.t, ctx.fmt, town["town_id"]
+    years = [
+        r["year"]
+        for r in ctx.data.rows("town_peers", town_id=code, model="economic")
+        if ctx.year - ctx.lags.get("13470", 0) <= r["year"] <= ctx.year
+    ]
+    if not years:
+        return None
+    year = max(years)
+    peers = _peers(ctx, code, "economic", year)
+    kept = peers[0]["peers_kept"]
+    origins = [p["origin"] for p in peers]
+    demographic = {p["peer_municipality_code"] for p in _peers(ctx, code, "demographic", year)}
+    both = [p for p in peers if p["peer_municipality_code"] in demographic]
+    return {
+        "intro": ctx.sentence(
+            t(
+                "peers_economic_intro",
+                town=town["town_name"],
+                year=year,
+                compared=fmt.number(peers[0]["municipalities_compared"]),
+            ),
+            *origins,
+        ),
+        "both": t(
+            "peers_economic_both" if both else "peers_economic_none_both",
+            count=len(both),
+            names=_joined(t, [p["peer_municipality_name"] for p in both]) if both else "",
+        ),
+        "kept": ctx.sentence(t("peers_kept", kept=kept, year=year - 1), *origins)
+        if kept is not None
+        else None,
+        "fewer": _fewer_variables(ctx, town, peers),
+        "rows": _peer_rows(ctx, peers),
+        "title": t("peers_economic_list", year=year),
+        "marks": marks_for(origins),
+        "source": ctx.source_line(["13470", "07459"]),
+    }
+
+
+def _peers(ctx: Context, code: str, model: str, year: int) -> list[dict]:
+    rows = ctx.data.rows("town_peers", town_id=code, model=model, year=year)
+    return sorted(rows, key=lambda r: r["rank"])
+
+
+def _peer_rows(ctx: Context, peers: list[dict]) -> list[dict]:
+    return [
+        {
+            "rank": p["rank"],
+            "name": p["peer_municipality_name"] or p["peer_municipality_code"],
+            "county": p["peer_county_name"] or "",
+            "distance": ctx.fmt.number(p["distance"], 2),
+            "separating": p[f"separating_{ctx.lang}"],
+            "new": p["was_peer_last_year"] is False,
+        }
+        for p in peers
+    ]
+
+
+def _fewer_variables(ctx: Context, town: dict, peers: list[dict]) -> str | None:
+    """A sentence when the town was compared on fewer variables than its model has."""
+    first = peers[0]
+    most = max(
+        r["variables_used"]
+        for r in ctx.data.marts["town_peers"]
+        if r["year"] == first["year"] and r["model"] == first["model"]
+    )
+    if first["variables_used"] >= most:
+        return None
+    return ctx.t("peers_fewer_variables", town=town["town_name"], used=first["variables_used"])
 
 
 def _gap_rows(ctx: Context, code: str) -> tuple[int | None, list[dict]]:
@@ -298,7 +356,12 @@ def methods_sections(ctx: Context) -> dict[str, Any]:
     quotients = ctx.data.marts["town_industry_quotients"]
     first = quotients[0] if quotients else None
     return {
-        "peers": t.method_peers,
+        "peers": t(
+            "method_peers",
+            peer_min_coverage_pct=fmt.percent(
+                100 * float(constants.var("peer_min_coverage")), 0, signed=False
+            ),
+        ),
         "signals": t.method_signals,
         "backtest_intro": t(
             "method_backtest", horizon=max((r["horizon_years"] for r in tested), default="")
@@ -311,6 +374,7 @@ def methods_sections(ctx: Context) -> dict[str, Any]:
             below=fmt.number(first["gap_below_quotient"], 1),
             reference=fmt.number(first["reference_quotient"], 1),
             share=fmt.percent(first["min_reference_share_pct"], 0, signed=False),
+            min_towns=first["min_reference_towns"],
         )
         if first
         else "",
@@ -323,6 +387,7 @@ def town_section(ctx: Context, town: dict) -> dict[str, Any]:
     return {
         "signals": signals_section(ctx, town),
         "peers": peers_section(ctx, town),
+        "economic_peers": economic_peers_section(ctx, town),
         "gaps_figure": gaps_figure(ctx, town),
         "gap_sentence": gap_sentence(ctx, town),
     }

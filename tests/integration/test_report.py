@@ -256,6 +256,55 @@ def test_each_towns_peers_are_the_nearest_outside_nordland_as_computed_here(buil
                                      for _, n, d, nordland in counts)  # fmt: skip
 
 
+def test_the_economic_peers_are_the_nearest_by_jobs_and_industry_mix_as_computed_here(
+    built_home, publication
+):
+    """Bodø's economic peers in 2025, recomputed from the raw 13470 and 07459 cells: jobs (log),
+    jobs per 100 aged 20–66 and four industry groups' shares of jobs, standardised over every
+    municipality with jobs; listed on Bodø's page, marked as sample values."""
+    import numpy as np
+
+    groups = [("01-03", "05-09"), ("10-33", "35-39", "41-43"), ("58-63", "64-66", "68-75"),
+              ("84", "85", "86-88")]  # primary, secondary, knowledge, public  # fmt: skip
+    shares = ", ".join(
+        "sum(value) filter (where dims->>'NACE2007' in ({}))".format(
+            ", ".join(f"'{n}'" for n in naces)
+        )
+        for naces in groups
+    )
+    jobs = _rows(
+        built_home,
+        f"select substr(region_code, 3), sum(value), {shares} from raw.statbank_cells "
+        "where table_id = '13470' and time_code = '2025' and region_code like 'K-%' group by all",
+    )
+    working = {c: y[2025]["working"] for c, y in _population_07459(built_home).items() if 2025 in y}
+    variables = {
+        code: [np.log(total), 100 * total / working[code], *(100 * g / total for g in parts)]
+        for code, total, *parts in jobs
+        if total and working.get(code)
+    }
+    matrix = np.array(list(variables.values()))
+    z = dict(zip(variables, (matrix - matrix.mean(0)) / matrix.std(0, ddof=1), strict=True))
+    expected = sorted(
+        (round(float(np.sqrt(((z[c] - z["1804"]) ** 2).sum())), 4), c)
+        for c in z
+        if not c.startswith("18")
+    )[:10]
+    peers = _rows(
+        built_home,
+        "select distance, peer_municipality_code, peer_municipality_name, origin "
+        "from marts.town_peers where town_id = 'bodo' and model = 'economic' and year = 2025 "
+        "order by rank",
+    )
+    assert [(round(d, 4), c) for d, c, *_ in peers] == expected
+    assert {origin for *_, origin in peers} == {"sample"}  # the sample's 13470 is not SSB's
+    page = " ".join(parse(publication / "bodo.html").text)
+    section = page[page.index("Lignende etter arbeidsplasser og næringsstruktur") :]
+    assert "i 2025, av 316 mulige" in section and "eksempeldata" in section
+    for *_, name, _ in peers:
+        assert name in section
+
+
 def test_the_back_test_of_a_rule_is_what_the_real_series_give(built_home, publication):
     """population_decline (three years of decline running) against the population five years
     later, counted here for every municipality from the raw 07459 cells."""

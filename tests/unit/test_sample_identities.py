@@ -139,6 +139,8 @@ def test_nordland_is_the_sum_of_its_municipalities(table):
     for (region, year, contents, *rest), v in data.items():
         if region in (county, "0") or contents not in ADDITIVE[table]:
             continue
+        if not (region[2:] if summed_codes else region).startswith("18"):
+            continue  # a table for every municipality in Norway (13470): Nordland's are 18xx
         if summed_codes and region[2:] in SPLIT_AREA and int(year) < 2020:
             continue  # delivered as 0: the county counts that area, SSB's summed series do not
         municipal[(year, contents, *rest)] += v or 0
@@ -148,6 +150,18 @@ def test_nordland_is_the_sum_of_its_municipalities(table):
         if summed_codes and int(year) < 2020:
             continue  # the county includes the split area, delivered as 0
         assert v == municipal[(year, contents, *rest)], (table, year, contents, rest)
+
+
+def test_norway_is_the_sum_of_every_municipality_where_the_table_covers_them_all():
+    data = cells("13470")
+    municipal = defaultdict(float)
+    for (region, year, contents, *rest), v in data.items():
+        if region.startswith("K-"):
+            municipal[(year, contents, *rest)] += v or 0
+    assert len({k[0] for k in data if k[0].startswith("K-")}) > 350
+    for (region, year, contents, *rest), v in data.items():
+        if region == "0" and int(year) >= 2020:  # before, K-1806 and K-1875 are 0 (summed series)
+            assert v == municipal[(year, contents, *rest)], (year, contents, rest)
 
 
 def test_plain_code_tables_use_the_codes_valid_in_each_year():

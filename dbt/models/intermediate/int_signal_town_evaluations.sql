@@ -30,7 +30,7 @@ peer_values as (
         (1 - rules.threshold / 100.0) * (count(*) - 1) as upper_position,
         {{ weakest_origin_agg('indicators.origin') }} as origin
     from {{ ref('town_peers') }} as peers
-    inner join rules on rules.kind = 'peer_band'
+    inner join rules on rules.kind = 'peer_band' and peers.model = 'demographic'
     inner join indicators
         on indicators.geo_code = peers.peer_municipality_code
         and indicators.year = peers.year

@@ -1,7 +1,9 @@
 -- Gaps in the industry spectrum: location quotients of jobs by industry (13470) for each town.
 -- quotient_norway = the industry's share of the town's jobs / its share of Norway's jobs
 -- (1 = as in Norway, 0.5 = half as common). quotient_peers: the same against the town's peers
--- (town_peers) taken together, where 13470 covers at least `min_reference_towns` of them.
+-- (town_peers' demographic model: towns like it in size and age, not in industry mix, which
+-- would make the comparison circular) taken together, where 13470 covers at least
+-- `min_reference_towns` of them.
 -- A possible gap: quotient_norway under `max_quotient` while more than `min_reference_share`
 -- of the reference towns are at `reference_quotient` or above; the reference towns are the
 -- peers where the table covers enough of them, otherwise the other nine towns (seed
@@ -62,6 +64,7 @@ peer_shares as (
     inner join {{ ref('int_municipality_industry_shares') }} as municipal
         on municipal.municipality_code = peers.peer_municipality_code
         and municipal.year = peers.year
+        and peers.model = 'demographic'
     inner join norway
         on norway.year = municipal.year
         and norway.nace_code = municipal.nace_code
@@ -148,6 +151,7 @@ select
     cast(referenced.max_quotient as double) as gap_below_quotient,
     cast(referenced.reference_quotient as double) as reference_quotient,
     cast(100 * referenced.min_reference_share as double) as min_reference_share_pct,
+    cast(referenced.min_reference_towns as integer) as min_reference_towns,
     {{ weakest_origin(['referenced.origin', "coalesce(case when referenced.peers_suffice then referenced.peers_origin else referenced.ten_towns_origin end, referenced.origin)"]) }} as origin
 from referenced
 inner join industries using (nace_code)

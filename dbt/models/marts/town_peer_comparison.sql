@@ -4,6 +4,7 @@
 -- the town lies: below, within or above the peers' range.
 with peers as (
     select town_id, year, peer_municipality_code from {{ ref('town_peers') }}
+    where model = 'demographic'
 ),
 
 towns as (
@@ -11,7 +12,10 @@ towns as (
 ),
 
 catalogue as (
+    -- 07459's indicators: the peers' figures are SSB's (13470's jobs, which the economic model
+    -- reads, are sample data in the embedded snapshot)
     select indicator_id, higher_is_better from {{ ref('indicators') }}
+    where source_tables = '07459'
 ),
 
 indicators as (

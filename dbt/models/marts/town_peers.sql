@@ -8,8 +8,12 @@
 --   by (model's variables / variables used); at least half the variables must be there.
 -- * separating_1..3: the variables with the largest weighted squared difference.
 -- * peers_kept: how many of last year's peers are peers again (NULL in the first year).
--- Only the demographic model: jobs (13470) cover only Nordland, so an economic model waits for
--- jobs data on every municipality. The figures are SSB's (07459), so origin is theirs.
+-- * Two models: demographic (07459, every year from 2005) and economic (13470: jobs, jobs per 100
+--   residents aged 20–66 and the industry mix). A variable counts in a year only where it has a
+--   figure for at least var('peer_min_coverage') of the municipalities with a population then:
+--   standardised over Nordland alone (13470 fetched for the county only) it would find no
+--   peers worth the name, so the economic model is left out for such years.
+-- origin: the weakest of the figures compared (07459 is SSB's; the sample's 13470 is not).
 with variables as (
     select * from {{ ref('peer_variables') }}
 ),
@@ -37,11 +41,27 @@ observed as (
       and (variables.transform <> 'log' or facts.value > 0)
 ),
 
+municipalities as (
+    -- per year, how many municipalities have a population: the base of a variable's coverage
+    select year, count(*) as municipalities
+    from {{ ref('int_municipality_indicators') }}
+    where indicator_id = 'population' and value > 0
+    group by all
+),
+
+covered as (
+    select observed.*
+    from observed
+    inner join municipalities using (year)
+    qualify count(*) over (partition by observed.model, observed.year, observed.indicator_id)
+        >= {{ var('peer_min_coverage') }} * municipalities.municipalities
+),
+
 standardised as (
     select
         *,
         (x - avg(x) over by_variable) / nullif(stddev_samp(x) over by_variable, 0) as z
-    from observed
+    from covered
     window by_variable as (partition by model, year, indicator_id)
 ),
 
