@@ -167,7 +167,7 @@ select
     ranked.separating[2] as separating_2,
     ranked.separating[3] as separating_3,
     {%- for lang in ['nb', 'en'] %}
-    concat_ws(', ', first_name.name_{{ lang }}, second_name.name_{{ lang }},
+    concat_ws('; ', first_name.name_{{ lang }}, second_name.name_{{ lang }},
               third_name.name_{{ lang }}) as separating_{{ lang }},
     {%- endfor %}
     kept.was_peer_last_year,
