@@ -34,6 +34,8 @@ FONT_SIZE = 13
 SHRINK = 0.75
 TITLE_CHARS = 72  # a title line at 15 px: about the width of the chart with its labels
 LABEL_CHARS = 30  # a category label line at 13 px beside horizontal bars
+MARKER_LABEL_CHARS = 56  # bars_with_marker: one line for every industry's name
+MARKER_STEP = 24  # bars_with_marker: px a row
 # a label of several lines: Vega draws a list of strings as lines
 WRAPPED = "split(datum.label, '\\n')"
 
@@ -251,6 +253,48 @@ def grouped_bars(
             tooltip="tip:N",
         )
         .properties(width=WIDTH - 200, height=alt.Step(step))
+    )
+
+
+def bars_with_marker(
+    rows: list[dict], title: str, x_title: str, groups: tuple[str, str]
+) -> alt.LayerChart:
+    """Horizontal bars of one place with a second place's value as a tick across each bar
+    (rows: category, value, marker, tip): one row per category and one line per label, so a
+    long list (every industry) stays short enough to print legibly."""
+    bar_group, marker_group = groups
+    frame = pd.DataFrame(
+        [{**r, "label": wrap(r["category"], MARKER_LABEL_CHARS)} for r in rows],
+        columns=["label", "value", "marker", "tip"],
+    ).assign(bar=bar_group, tick=marker_group)
+    colour = alt.Scale(domain=list(groups), range=[ACCENT, "#222222"])
+    y = alt.Y(
+        "label:N",
+        sort=list(frame["label"]),
+        title=None,
+        axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4, labelLineHeight=13),
+    )
+    legend = alt.Legend(title=None, orient="top", symbolType="square")
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=x_title),
+            color=alt.Color("bar:N", scale=colour, legend=legend),
+            description="tip:N",
+            tooltip="tip:N",
+        )
+        .transform_filter("isValid(datum.value)")
+    )
+    ticks = (
+        alt.Chart(frame)
+        .mark_tick(thickness=3, size=MARKER_STEP - 2)
+        .encode(y=y, x="marker:Q", color=alt.Color("tick:N", scale=colour, legend=legend))
+        .transform_filter("isValid(datum.marker)")
+    )
+    return alt.layer(bars, ticks, title=_title(title)).properties(
+        width=WIDTH - 260, height=alt.Step(MARKER_STEP)
     )
 
 

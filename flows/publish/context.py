@@ -878,25 +878,29 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
     rows, origins = [], []
     for indicator in industries:
         label = ctx.catalogue[indicator][f"name_{ctx.lang}"].split(": ", 1)[-1]
-        for group, level, geo in ((name, "town", code), ("Nordland", "county", COUNTY)):
-            value = ctx.value(level, geo, indicator, year)
-            tip = ctx.tip(f"{group}, {label}", fmt.percent(value, signed=False))
-            rows.append({"category": label, "group": group, "value": value, "tip": tip})
-            origins.append(ctx.origin(level, geo, indicator, year))
+        value = ctx.value("town", code, indicator, year)
+        marker = ctx.value("county", COUNTY, indicator, year)
+        county = fmt.percent(marker, signed=False)
+        shown = f"{fmt.percent(value, signed=False)} ({COUNTY_NAME} {county})"
+        tip = ctx.tip(f"{name}, {label}", shown)
+        rows.append({"category": label, "value": value, "marker": marker, "tip": tip})
+        origins += [
+            ctx.origin("town", code, indicator, year),
+            ctx.origin("county", COUNTY, indicator, year),
+        ]
     title = t("chart_industry", year=year)
-    nordland = {r["category"]: r["value"] for r in rows if r["group"] == "Nordland"}
-    top = sorted((r for r in rows if r["group"] == name and r["value"]), key=lambda r: -r["value"])
+    top = sorted((r for r in rows if r["value"]), key=lambda r: -r["value"])
     industries_shown = [
         t(
             "alt_industry_one",
             industry=r["category"],
             value=fmt.percent(r["value"], signed=False),
-            nordland=fmt.percent(nordland.get(r["category"]), signed=False),
+            nordland=fmt.percent(r["marker"], signed=False),
         )
         for r in top[:3]
     ]
     return ctx.figure(
-        charts.grouped_bars(rows, title, t.percent),
+        charts.bars_with_marker(rows, title, t.percent, (name, COUNTY_NAME)),
         title,
         t("alt_industry", town=name, year=year, industries="; ".join(industries_shown)),
         ctx.source(*industries),

@@ -39,6 +39,9 @@ def test_every_kind_of_chart_has_its_title_in_the_spec_and_the_drawing():
         charts.grouped_bars([{"category": "A", "group": "B", "value": 1, "tip": "x"}], title, "%"),
         charts.ranked_bars([{"name": "A", "value": 1, "apart": False, "tip": "x"}], title, "%"),
         charts.quotient_bars([{"name": "A", "value": 1, "flagged": False, "tip": "x"}], title, "q"),
+        charts.bars_with_marker(
+            [{"category": "A", "value": 1, "marker": 2, "tip": "x"}], title, "%", ("B", "N")
+        ),
     ]
     for chart in built:
         spec = chart.to_dict()
@@ -63,6 +66,24 @@ def test_nb_tooltips_and_axes_are_written_as_the_tables_write_them():
     assert not any(re.search(r"\d[.,]\d{3,}", t) for t in charts.titles_in(svg))  # no raw decimals
     # Vega's own descriptions are English ("X-axis for a linear scale ..."): none is left
     assert "aria-label" not in svg and "axis" not in svg.replace("role-axis", "")
+
+
+def test_bars_with_a_marker_draw_one_row_per_category_on_one_line():
+    """Every industry in one row (a bar for the town, a tick for the county), each name on one
+    line: the chart stays short enough for a printed page."""
+    names = ["Offentlig administrasjon og forsvar, sosialforsikring", "Industri", "Undervisning"]
+    rows = [
+        {"category": n, "value": v, "marker": m, "tip": f"{n}: {v}"}
+        for n, v, m in zip(names, [7.0, 9.5, None], [6.5, 9.1, 10.0], strict=True)
+    ]
+    chart = charts.bars_with_marker(rows, "T", "%", ("Bodø kommune", "Nordland"))
+    svg = charts.to_svg(chart, "nb_NO")
+    drawn = texts(svg)
+    assert all(n in drawn for n in names)  # no name split over lines
+    assert charts.titles_in(svg) == [f"{names[0]}: 7.0", f"{names[1]}: 9.5"]
+    assert "Bodø kommune" in drawn and "Nordland" in drawn  # the legend names both
+    height = float(re.search(r'<svg[^>]* height="([\d.]+)"', svg).group(1))
+    assert height < 24 * len(rows) + 160  # one row of 24 px per category, not one per bar
 
 
 def test_en_axes_use_the_english_number_format():
