@@ -36,6 +36,7 @@ TITLE_CHARS = 72  # a title line at 15 px: about the width of the chart with its
 LABEL_CHARS = 30  # a category label line at 13 px beside horizontal bars
 MARKER_LABEL_CHARS = 56  # bars_with_marker: one line for every industry's name
 MARKER_STEP = 24  # bars_with_marker: px a row
+MARKER_COLOUR = "#222222"  # bars_with_marker: the second place's tick
 # a label of several lines: Vega draws a list of strings as lines
 WRAPPED = "split(datum.label, '\\n')"
 
@@ -267,34 +268,51 @@ def bars_with_marker(
         [{**r, "label": wrap(r["category"], MARKER_LABEL_CHARS)} for r in rows],
         columns=["label", "value", "marker", "tip"],
     ).assign(bar=bar_group, tick=marker_group)
-    colour = alt.Scale(domain=list(groups), range=[ACCENT, "#222222"])
     y = alt.Y(
         "label:N",
         sort=list(frame["label"]),
         title=None,
-        axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4, labelLineHeight=13),
+        axis=alt.Axis(labelExpr=WRAPPED, labelLimit=0, labelPadding=4),
     )
-    legend = alt.Legend(title=None, orient="top", symbolType="square")
+
+    def legend(symbol: str, **style: Any) -> alt.Legend:
+        return alt.Legend(title=None, orient="top", symbolType=symbol, symbolOpacity=1, **style)
+
     bars = (
         alt.Chart(frame)
-        .mark_bar()
+        .mark_bar(size=MARKER_STEP - 10)
         .encode(
             y=y,
             x=alt.X("value:Q", title=x_title),
-            color=alt.Color("bar:N", scale=colour, legend=legend),
+            color=alt.Color(
+                "bar:N",
+                scale=alt.Scale(domain=[bar_group], range=[ACCENT]),
+                legend=legend("square"),
+            ),
             description="tip:N",
             tooltip="tip:N",
         )
         .transform_filter("isValid(datum.value)")
     )
+    # the tick reaches beyond the bar, so it shows where it falls on the bar's end
     ticks = (
         alt.Chart(frame)
-        .mark_tick(thickness=3, size=MARKER_STEP - 2)
-        .encode(y=y, x="marker:Q", color=alt.Color("tick:N", scale=colour, legend=legend))
+        .mark_tick(thickness=3, size=MARKER_STEP - 2, opacity=1, fill=MARKER_COLOUR)
+        .encode(
+            y=y,
+            x="marker:Q",
+            stroke=alt.Stroke(
+                "tick:N",
+                scale=alt.Scale(domain=[marker_group], range=[MARKER_COLOUR]),
+                legend=legend("M0,-1V1", symbolStrokeWidth=3),  # an upright stroke, as drawn
+            ),
+        )
         .transform_filter("isValid(datum.marker)")
     )
-    return alt.layer(bars, ticks, title=_title(title)).properties(
-        width=WIDTH - 260, height=alt.Step(MARKER_STEP)
+    return (
+        alt.layer(bars, ticks, title=_title(title))
+        .resolve_scale(color="independent", stroke="independent")
+        .properties(width=WIDTH - 260, height=alt.Step(MARKER_STEP))
     )
 
 

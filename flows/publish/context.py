@@ -900,11 +900,12 @@ def industry_figure(ctx: Context, town: dict) -> Figure:
         for r in top[:3]
     ]
     return ctx.figure(
-        charts.bars_with_marker(rows, title, t.percent, (name, COUNTY_NAME)),
+        charts.bars_with_marker(rows, title, t.chart_industry_axis, (name, COUNTY_NAME)),
         title,
         t("alt_industry", town=name, year=year, industries="; ".join(industries_shown)),
         ctx.source(*industries),
         origins,
+        [t("chart_industry_note", town=name)],
     )
 
 

@@ -152,7 +152,7 @@ def peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         if kept is not None
         else None,
         "fewer": _fewer_variables(ctx, town, peers),
-        "rows": _peer_rows(ctx, peers),
+        "rows": _peer_rows(ctx, peers, t.peers_new),
         "comparison": comparison,
         "town_label": municipality_label(ctx, town),
         "marks": marks_for(origins),
@@ -175,8 +175,9 @@ def economic_peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
     peers = _peers(ctx, code, "economic", year)
     kept = peers[0]["peers_kept"]
     origins = [p["origin"] for p in peers]
-    demographic = {p["peer_municipality_code"] for p in _peers(ctx, code, "demographic", year)}
-    both = [p for p in peers if p["peer_municipality_code"] in demographic]
+    # set against the demographic peers the page shows above (the report year's)
+    shown = {p["peer_municipality_code"] for p in _peers(ctx, code, "demographic", ctx.year)}
+    both = [p for p in peers if p["peer_municipality_code"] in shown]
     return {
         "intro": ctx.sentence(
             t(
@@ -189,14 +190,13 @@ def economic_peers_section(ctx: Context, town: dict) -> dict[str, Any] | None:
         ),
         "both": t(
             "peers_economic_both" if both else "peers_economic_none_both",
-            count=len(both),
+            year=ctx.year,
             names=_joined(t, [p["peer_municipality_name"] for p in both]) if both else "",
         ),
-        "kept": ctx.sentence(t("peers_kept", kept=kept, year=year - 1), *origins)
-        if kept is not None
-        else None,
+        # one sample mark for the paragraph: the intro's
+        "kept": t("peers_kept", kept=kept, year=year - 1) if kept is not None else None,
         "fewer": _fewer_variables(ctx, town, peers),
-        "rows": _peer_rows(ctx, peers),
+        "rows": _peer_rows(ctx, peers, t("peers_new_in", year=year)),
         "title": t("peers_economic_list", year=year),
         "marks": marks_for(origins),
         "source": ctx.source_line(["13470", "07459"]),
@@ -208,7 +208,8 @@ def _peers(ctx: Context, code: str, model: str, year: int) -> list[dict]:
     return sorted(rows, key=lambda r: r["rank"])
 
 
-def _peer_rows(ctx: Context, peers: list[dict]) -> list[dict]:
+def _peer_rows(ctx: Context, peers: list[dict], new_label: str) -> list[dict]:
+    """The peers' table rows; `new` is the label of a peer that was not one the year before."""
     return [
         {
             "rank": p["rank"],
@@ -216,7 +217,7 @@ def _peer_rows(ctx: Context, peers: list[dict]) -> list[dict]:
             "county": p["peer_county_name"] or "",
             "distance": ctx.fmt.number(p["distance"], 2),
             "separating": p[f"separating_{ctx.lang}"],
-            "new": p["was_peer_last_year"] is False,
+            "new": new_label if p["was_peer_last_year"] is False else None,
         }
         for p in peers
     ]
