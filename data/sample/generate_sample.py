@@ -468,7 +468,7 @@ class Generator:
         """How much more (or less) common each industry is in a municipality than in the
         typical Nordland profile: the towns' documented tilts; outside Nordland a lasting random
         tilt per industry (a municipality's mix differs as Norway's do), 1 elsewhere in Nordland."""
-        if region in INDUSTRY_TILT or region in self.pop.municipalities or region == "0":
+        if region in self.pop.municipalities:
             return INDUSTRY_TILT.get(region, {})
         rng = self.rng("industry_tilt", region)
         return {nace: rng.lognormvariate(0, INDUSTRY_SPREAD) for nace in INDUSTRY_PROFILE}
